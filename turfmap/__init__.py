@@ -1,0 +1,35 @@
+"""turfmap: a marginals and turf map service."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from turfmap.config import Settings
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the Flask app. ``test_config`` overrides settings read from the environment."""
+    from turfmap import extensions
+    from turfmap.web import register_web
+
+    app = Flask(__name__, instance_relative_config=True)
+    settings = Settings.from_env()
+    app.config.from_mapping(
+        SECRET_KEY=settings.secret_key,
+        TURFMAP_DATABASE_URL=settings.database_url,
+        TURFMAP_DATABASE_SCHEMA=None,
+        TURFMAP_TARGET_PARTY=settings.target_party,
+        TURFMAP_DATA_DIR=settings.data_dir,
+        TURFMAP_CACHE_DIR=settings.cache_dir,
+        TURFMAP_INDEX_CHECK_SECONDS=settings.index_check_seconds,
+    )
+    if test_config:
+        app.config.update(test_config)
+    extensions.init_app(
+        app,
+        url=app.config["TURFMAP_DATABASE_URL"],
+        schema=app.config["TURFMAP_DATABASE_SCHEMA"],
+        index_check_seconds=app.config["TURFMAP_INDEX_CHECK_SECONDS"],
+    )
+    register_web(app)
+    return app

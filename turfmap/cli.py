@@ -1,0 +1,239 @@
+"""The `turfmap` command: a Flask CLI group (so `turfmap run`, `turfmap routes` work too)."""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import os
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from turfmap import create_app
+from turfmap.errors import TurfmapError
+from turfmap.extensions import services
+from turfmap.store import db as store_db
+
+
+def _friendly_errors(command):
+    """Domain errors become a clear message and a non-zero exit, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except TurfmapError as error:
+            raise click.ClickException(error.message) from None
+
+    return wrapper
+
+
+def _database():
+    database = services().db
+    store_db.upgrade(database.engine)
+    return database
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False, set_debug_flag=False)
+def main():
+    """turfmap: marginals and turf maps for volunteers, coordinators and the public."""
+
+
+@main.group("db")
+def db_group():
+    """Database schema."""
+
+
+@db_group.command("upgrade")
+@with_appcontext
+def db_upgrade():
+    """Create or migrate the schema to the newest version."""
+    _database()
+    click.echo("schema is up to date")
+
+
+@main.group("import")
+def import_group():
+    """Import boundaries, results, needs or postcodes (a dry run unless --commit)."""
+
+
+@import_group.command("boundaries")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--set", "set_slug", required=True, help="Boundary set slug, e.g. westminster-2024.")
+@click.option("--name", "set_name", help="Human name of the set (new sets only).")
+@click.option(
+    "--level",
+    default="district",
+    show_default=True,
+    help="westminster, ward, polling_district, congressional ...",
+)
+@click.option("--code-field", help="Field holding the official code (detected if omitted).")
+@click.option("--name-field", help="Field holding the name (detected if omitted).")
+@click.option("--layer", help="Layer of a GeoPackage or multi-layer file.")
+@click.option("--crs", help="Coordinate system of a file that declares none, e.g. EPSG:27700.")
+@click.option("--parent-set", help="Give each district its parent from this set, by overlap.")
+@click.option("--commit", is_flag=True, help="Write the new (inactive) generation.")
+@with_appcontext
+@_friendly_errors
+def import_boundaries_command(path, **options):
+    """Import a boundary file (GeoJSON, TopoJSON, Shapefile, zip, GeoPackage)."""
+    from turfmap.pipeline.boundaries import BoundaryOptions, import_boundaries
+
+    report = import_boundaries(_database(), path, BoundaryOptions(**options))
+    click.echo(report.render())
+
+
+@import_group.command("results")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--set", "set_slug", required=True)
+@click.option("--layout", "layout_key", help="hoc-ge or us-pres-cd (detected if omitted).")
+@click.option("--election", help="Election slug (default from the layout, e.g. ge2024).")
+@click.option(
+    "--target-party", help="Party whose side margins are seen from (default TURFMAP_TARGET_PARTY)."
+)
+@click.option("--no-needs", is_flag=True, help="Do not add computed needs from these results.")
+@click.option("--commit", is_flag=True)
+@with_appcontext
+@_friendly_errors
+def import_results_command(path, set_slug, layout_key, election, target_party, no_needs, commit):
+    """Import election results by district."""
+    from turfmap.pipeline.results import import_results
+
+    report = import_results(
+        _database(),
+        path,
+        set_slug=set_slug,
+        layout_key=layout_key,
+        election=election,
+        target_party=target_party or current_app.config["TURFMAP_TARGET_PARTY"],
+        compute_needs=not no_needs,
+        commit=commit,
+    )
+    click.echo(report.render())
+
+
+@import_group.command("needs")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--set", "set_slug", required=True)
+@click.option("--author", default=lambda: f"cli:{getpass.getuser()}", show_default="cli:USER")
+@click.option("--commit", is_flag=True)
+@with_appcontext
+@_friendly_errors
+def import_needs_command(path, set_slug, author, commit):
+    """Import coordinator needs: code, need (0-100), reason, expires (YYYY-MM-DD)."""
+    from turfmap.pipeline.needs import import_needs
+
+    click.echo(
+        import_needs(_database(), path, set_slug=set_slug, author=author, commit=commit).render()
+    )
+
+
+@import_group.command("postcodes")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--commit", is_flag=True)
+@with_appcontext
+@_friendly_errors
+def import_postcodes_command(path, commit):
+    """Import an ONS Postcode Directory CSV (live postcodes only)."""
+    from turfmap.pipeline.postcodes import import_postcodes
+
+    click.echo(import_postcodes(_database(), path, commit=commit).render())
+
+
+@main.group("generations")
+def generations_group():
+    """List and activate boundary generations."""
+
+
+@generations_group.command("list")
+@click.option("--set", "set_slug")
+@with_appcontext
+@_friendly_errors
+def generations_list(set_slug):
+    from turfmap.store.generations import generations
+
+    with _database().session() as session:
+        for generation in generations(session, set_slug):
+            state = "ACTIVE" if generation.active else "inactive"
+            click.echo(
+                f"{generation.boundary_set.slug}\t{generation.number}\t{state}\t"
+                f"{len(generation.districts)} districts\t{generation.created_at:%Y-%m-%d %H:%M}"
+                f"\t{generation.source}"
+            )
+
+
+@generations_group.command("activate")
+@click.argument("set_slug")
+@click.option("--number", type=int, help="Generation number (default: the newest).")
+@with_appcontext
+@_friendly_errors
+def generations_activate(set_slug, number):
+    from turfmap.store.generations import activate
+
+    with _database().transaction() as session:
+        generation = activate(session, set_slug, number)
+        click.echo(f"{set_slug}: generation {generation.number} is now active")
+    services().spatial.invalidate()
+
+
+@main.command("fetch")
+@click.argument("source")
+@click.option(
+    "--from",
+    "from_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Find the files in this folder instead of downloading them.",
+)
+@click.option("--mirror", help="Download from this base URL instead of the publishers'.")
+@with_appcontext
+@_friendly_errors
+def fetch_command(source, from_dir, mirror):
+    """Download a source's official files (uk-2024, us-2024) into the cache."""
+    from turfmap.pipeline.fetch import fetch
+
+    files = fetch(
+        source,
+        cache_dir=current_app.config["TURFMAP_CACHE_DIR"],
+        from_dir=from_dir,
+        mirror=mirror,
+        echo=click.echo,
+    )
+    for role, path in files.items():
+        click.echo(f"{role}: {path}")
+
+
+@main.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when boundaries are already loaded.")
+@with_appcontext
+@_friendly_errors
+def demo_command(if_empty):
+    """Load demo data: UK 2024 from TURFMAP_DATA_DIR or the network, else Montreal offline."""
+    from turfmap.pipeline.demo import load_demo
+
+    load_demo(
+        _database(),
+        data_dir=current_app.config["TURFMAP_DATA_DIR"],
+        cache_dir=current_app.config["TURFMAP_CACHE_DIR"],
+        target_party=current_app.config["TURFMAP_TARGET_PARTY"],
+        if_empty=if_empty,
+        echo=click.echo,
+    )
+    services().spatial.invalidate()
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option(
+    "--port",
+    type=int,
+    default=lambda: int(os.environ.get("PORT", "5000")),
+    show_default="5000 or $PORT",
+)
+@with_appcontext
+def serve_command(host, port):
+    """Serve the app (the Flask server; use gunicorn 'turfmap:create_app()' in production)."""
+    _database()
+    services().spatial.get()  # build the index before the first visitor waits for it
+    current_app.run(host=host, port=port, use_reloader=False)

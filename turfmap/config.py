@@ -1,0 +1,36 @@
+"""Settings, read from the environment when the app or CLI starts (never at import time)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    target_party: str
+    data_dir: Path | None
+    cache_dir: Path
+    index_check_seconds: float
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        instance = PROJECT_ROOT / "instance"
+        default_url = f"sqlite:///{instance / 'turfmap.sqlite3'}"
+        data_dir = env.get("TURFMAP_DATA_DIR")
+        return cls(
+            database_url=env.get("TURFMAP_DATABASE_URL", default_url),
+            secret_key=env.get("TURFMAP_SECRET_KEY", "dev-only-not-secret"),
+            target_party=env.get("TURFMAP_TARGET_PARTY", "Lab"),
+            data_dir=Path(data_dir) if data_dir else None,
+            cache_dir=Path(env.get("TURFMAP_CACHE_DIR", PROJECT_ROOT / "data" / "cache")),
+            # How often a web worker asks the database whether a generation was
+            # activated elsewhere (CLI, another worker) and its index is stale.
+            index_check_seconds=float(env.get("TURFMAP_INDEX_CHECK_SECONDS", "5")),
+        )

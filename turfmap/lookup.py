@@ -1,0 +1,147 @@
+"""Framework-neutral read operations behind the public API: each takes a session
+(and the spatial index where it needs one) and returns plain data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from turfmap.errors import InputError
+from turfmap.pipeline.simplify import FULL_DETAIL_DECIMALS, band_for_zoom, geojson_geometry
+from turfmap.spatial.index import SpatialIndex
+from turfmap.store import queries
+from turfmap.store.models import BoundarySet, ElectionResult, Need
+
+MAX_FULL_DETAIL_FEATURES = 400  # full geometry only for a street-level box
+
+
+def district_summary(
+    set_slug, district, result: ElectionResult | None, need: Need | None, today: date
+) -> dict:
+    """The one dict a district is shown as, in every API response and page."""
+    return {
+        "code": district.code,
+        "name": district.name,
+        "set": set_slug,
+        "parent_code": district.parent_code,
+        "area_km2": round(district.area_m2 / 1e6, 3),
+        "point": {"lat": round(district.point_lat, 6), "lon": round(district.point_lon, 6)},
+        "result": _result_dict(result),
+        "need": _need_dict(need, today),
+    }
+
+
+def _result_dict(result: ElectionResult | None) -> dict | None:
+    if result is None:
+        return None
+    return {
+        "election": result.election,
+        "winner": result.winner,
+        "runner_up": result.runner_up,
+        "majority": result.majority,
+        "electorate": result.electorate,
+        "valid_votes": result.valid_votes,
+        "turnout": None if result.turnout is None else round(result.turnout, 4),
+        "target_party": result.target_party,
+        "target_margin": round(result.target_margin, 4),
+        "target_status": result.target_status,
+        "votes": result.votes,
+    }
+
+
+def _need_dict(need: Need | None, today: date) -> dict | None:
+    if need is None:
+        return None
+    return {
+        "score": round(need.score, 1),
+        "source": need.source,
+        "reason": need.reason,
+        "author": need.author,
+        "updated": need.created_at.isoformat(),
+        "expires": need.expires_on.isoformat() if need.expires_on else None,
+    }
+
+
+def list_sets(session) -> list[dict]:
+    return [
+        {
+            "slug": boundary_set.slug,
+            "name": boundary_set.name,
+            "level": boundary_set.level,
+            "parent_set": boundary_set.parent_set.slug if boundary_set.parent_set else None,
+            "active_generation": generation.number if generation else None,
+            "generations": n_generations,
+            "districts": n_districts,
+        }
+        for boundary_set, generation, n_districts, n_generations in queries.sets_summary(session)
+    ]
+
+
+def districts_at_point(session, index: SpatialIndex, lon: float, lat: float, today: date):
+    found = []
+    for hit in index.district_at(lon, lat):
+        boundary_set = queries.get_set(session, hit.set_slug)
+        result = queries.latest_results(session, boundary_set.id).get(hit.code)
+        need = queries.current_needs(session, boundary_set.id, today).get(hit.code)
+        found.append(district_summary(hit.set_slug, hit, result, need, today))
+    return found
+
+
+def district_detail(session, code: str, today: date) -> tuple[dict, object]:
+    """(summary with children, full geometry) of an active district."""
+    boundary_set, district = queries.active_district(session, code)
+    result = queries.latest_results(session, boundary_set.id).get(code)
+    need = queries.current_needs(session, boundary_set.id, today).get(code)
+    summary = district_summary(boundary_set.slug, district, result, need, today)
+    summary["children"] = [
+        {"code": c.code, "name": c.name} for c in queries.child_districts(session, code)
+    ]
+    return summary, district.geometry
+
+
+def set_features(session, index: SpatialIndex, slug: str, zoom: float | None, bbox, today):
+    """GeoJSON features of the set's active districts for a map at ``zoom`` in ``bbox``."""
+    boundary_set: BoundarySet = queries.get_set(session, slug)
+    if slug not in index.set_slugs:
+        raise InputError(
+            f"boundary set {slug!r} has no active generation", code="not_active", status=409
+        )
+    band = band_for_zoom(zoom)
+    if bbox is None:
+        members = [d for d in index.districts if d.set_slug == slug]
+    else:
+        members = index.in_box(slug, bbox)
+    if band is None and len(members) > MAX_FULL_DETAIL_FEATURES:
+        raise InputError(
+            f"zoom {zoom:g} asks for full detail of {len(members)} districts; "
+            f"give a smaller bbox (at most {MAX_FULL_DETAIL_FEATURES} districts)"
+        )
+    shapes = queries.shapes_for(session, [d.id for d in members], band.number if band else None)
+    results = queries.latest_results(session, boundary_set.id)
+    needs = queries.current_needs(session, boundary_set.id, today)
+    decimals = band.decimals if band else FULL_DETAIL_DECIMALS
+    features = []
+    for member in members:
+        result, need = results.get(member.code), needs.get(member.code)
+        features.append(
+            {
+                "type": "Feature",
+                "id": member.code,
+                "properties": _map_properties(member, result, need),
+                "geometry": geojson_geometry(shapes[member.id], decimals),
+            }
+        )
+    return {"band": band.label if band else "full", "features": features}
+
+
+def _map_properties(member, result, need) -> dict:
+    """The small set of properties a choropleth needs; details come from /districts."""
+    return {
+        "code": member.code,
+        "name": member.name,
+        "need": None if need is None else round(need.score, 1),
+        "need_updated": None if need is None else need.created_at.date().isoformat(),
+        "winner": None if result is None else result.winner,
+        "majority": None if result is None else result.majority,
+        "target_margin": None if result is None else round(result.target_margin, 4),
+        "target_status": None if result is None else result.target_status,
+    }

@@ -1,0 +1,184 @@
+"""Boundary import: read, clean, simplify per zoom band, measure, find parents, and
+load everything into a new inactive generation in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import shapely
+from pyproj import Transformer
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from turfmap.errors import InputError
+from turfmap.pipeline.clean import CleanFeatures, clean_features
+from turfmap.pipeline.read import read_boundaries
+from turfmap.pipeline.report import ImportReport
+from turfmap.pipeline.simplify import BANDS, geojson_bytes, simplify_bands
+from turfmap.store.db import Database
+from turfmap.store.models import BoundarySet, District, DistrictShape, Generation
+from turfmap.store.queries import find_set, get_set, parent_districts
+
+# Lambert cylindrical equal-area on WGS84: areas in m² anywhere on Earth.
+_TO_EQUAL_AREA = Transformer.from_crs(4326, 6933, always_xy=True)
+
+
+@dataclass
+class BoundaryOptions:
+    set_slug: str
+    set_name: str | None = None
+    level: str = "district"
+    code_field: str | None = None
+    name_field: str | None = None
+    layer: str | None = None
+    crs: str | None = None
+    parent_set: str | None = None
+    commit: bool = False
+
+
+@dataclass
+class PreparedBoundaries:
+    features: CleanFeatures
+    bands: dict[int, np.ndarray]
+    areas_m2: np.ndarray
+    points: np.ndarray
+    parents: list[str | None]
+
+
+def import_boundaries(db: Database, path: Path, options: BoundaryOptions) -> ImportReport:
+    report = ImportReport("boundaries", str(path), options.set_slug)
+    with db.session() as session:
+        prepared = prepare_boundaries(session, Path(path), options, report)
+    if options.commit:
+        with db.transaction() as session:
+            generation = load_generation(session, prepared, options, report)
+            report.note(
+                f"loaded as generation {generation.number} of {options.set_slug!r}, INACTIVE: "
+                f"activate it with `turfmap generations activate {options.set_slug}`"
+            )
+    return report
+
+
+def prepare_boundaries(
+    session: Session, path: Path, options: BoundaryOptions, report: ImportReport
+) -> PreparedBoundaries:
+    """Everything up to the write, so that a dry run reports exactly what a commit would do."""
+    if not options.set_slug or not options.set_slug.replace("-", "").isalnum():
+        raise InputError(f"--set {options.set_slug!r}: use letters, digits and hyphens")
+    read = read_boundaries(path, layer=options.layer, crs=options.crs)
+    for line in read.notes:
+        report.note(line)
+    features = clean_features(read.frame, options.code_field, options.name_field)
+    geometries = features.geometries
+    report.note(
+        f"{len(features.codes)} features; code field {features.code_field!r}, "
+        f"name field {features.name_field!r}"
+    )
+    report.note(f"invalid geometries repaired: {features.invalid_fixed}")
+    vertices = int(shapely.get_num_coordinates(geometries).sum())
+    report.note(f"vertices: {vertices:,} in full detail")
+    bands = simplify_bands(geometries)
+    for band in BANDS:
+        shapes = bands[band.number]
+        raw, gzipped = geojson_bytes(shapes, band.decimals)
+        report.note(
+            f"band {band.number} ({band.label}, to zoom {band.max_zoom}, {band.tolerance_m:g} m): "
+            f"{int(shapely.get_num_coordinates(shapes).sum()):,} vertices, GeoJSON geometry "
+            f"{raw / 1024:,.0f} KB, {gzipped / 1024:,.0f} KB gzipped"
+        )
+    areas = shapely.area(
+        shapely.transform(
+            geometries,
+            lambda xy: np.column_stack(_TO_EQUAL_AREA.transform(xy[:, 0], xy[:, 1])),
+        )
+    )
+    points = shapely.point_on_surface(geometries)
+    parents = _parents(session, options.parent_set, geometries, report)
+    report.counts = {
+        "features": len(features.codes),
+        "invalid_fixed": features.invalid_fixed,
+        "vertices": vertices,
+    }
+    return PreparedBoundaries(features, bands, areas, points, parents)
+
+
+def _parents(session, parent_slug, geometries, report) -> list[str | None]:
+    """Each feature's parent: the parent-set district it overlaps most."""
+    if not parent_slug:
+        return [None] * len(geometries)
+    parent_set = get_set(session, parent_slug)
+    parents = parent_districts(session, parent_set)
+    tree = shapely.STRtree([p.geometry for p in parents])
+    found: list[str | None] = []
+    shares = []
+    for geometry in geometries:
+        candidates = tree.query(geometry, predicate="intersects")
+        if len(candidates) == 0:
+            found.append(None)
+            continue
+        overlaps = shapely.area(shapely.intersection(geometry, tree.geometries[candidates]))
+        best = int(np.argmax(overlaps))
+        found.append(parents[candidates[best]].code)
+        shares.append(overlaps[best] / max(shapely.area(geometry), 1e-18))
+    orphans = sum(1 for p in found if p is None)
+    report.note(
+        f"parents from {parent_slug!r}: {len(found) - orphans} assigned, {orphans} outside "
+        f"every parent; median share inside the parent {np.median(shares or [0]):.1%}"
+    )
+    return found
+
+
+def load_generation(
+    session: Session, prepared: PreparedBoundaries, options: BoundaryOptions, report
+) -> Generation:
+    boundary_set = find_set(session, options.set_slug)
+    if boundary_set is None:
+        parent = get_set(session, options.parent_set) if options.parent_set else None
+        boundary_set = BoundarySet(
+            slug=options.set_slug,
+            name=options.set_name or options.set_slug,
+            level=options.level,
+            parent_set=parent,
+        )
+        session.add(boundary_set)
+        session.flush()
+    number = (
+        session.scalar(
+            select(func.max(Generation.number)).where(Generation.set_id == boundary_set.id)
+        )
+        or 0
+    ) + 1
+    run = report.record(session)
+    generation = Generation(
+        set_id=boundary_set.id,
+        number=number,
+        active=False,
+        source=report.source,
+        import_run_id=run.id,
+    )
+    session.add(generation)
+    session.flush()
+    features = prepared.features
+    for i, code in enumerate(features.codes):
+        district = District(
+            generation_id=generation.id,
+            code=code,
+            name=features.names[i],
+            parent_code=prepared.parents[i],
+            area_m2=float(prepared.areas_m2[i]),
+            point_lon=float(prepared.points[i].x),
+            point_lat=float(prepared.points[i].y),
+            geometry=features.geometries[i],
+        )
+        district.shapes = [
+            DistrictShape(band=band.number, geometry=prepared.bands[band.number][i])
+            for band in BANDS
+        ]
+        session.add(district)
+    session.flush()
+    if not features.codes:
+        raise InputError("no districts to load")
+    run.report = report.render()
+    return generation

@@ -1,0 +1,108 @@
+"""Reading uploaded CSV files safely: UTF-8 only, with errors that name the place."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from turfmap.errors import InputError
+
+# Cells a spreadsheet would run as a formula when the data is exported again.
+FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
+
+
+def read_text(path: Path) -> str:
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    data = path.read_bytes()
+    if not data.strip():
+        raise InputError(f"{path}: the file is empty")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{path}: line {line} is not UTF-8 (byte 0x{data[exc.start]:02x} at offset "
+            f"{exc.start}); save the file as UTF-8 CSV and try again"
+        ) from exc
+
+
+def read_frame(path: Path, *, skiprows: int = 0, **kwargs) -> pd.DataFrame:
+    text = read_text(path)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), skiprows=skiprows, dtype=str, keep_default_na=False, **kwargs
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"{path}: not a readable CSV file: {exc}") from exc
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def require_columns(frame: pd.DataFrame, columns, path: Path) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(f"{path}: missing column(s) {missing}; the file has {list(frame.columns)}")
+
+
+def check_text(value: str, *, line: int, column: str) -> str:
+    """A text cell, refused if it would run as a spreadsheet formula.
+
+    >>> check_text(" Hendon ", line=3, column="name")
+    'Hendon'
+    >>> check_text("=HYPERLINK(1)", line=3, column="reason")
+    Traceback (most recent call last):
+    turfmap.errors.InputError: line 3, column 'reason': '=HYPERLINK(1)' starts with '=', ...
+    """
+    if value.startswith(FORMULA_STARTS):
+        raise InputError(
+            f"line {line}, column {column!r}: {value!r} starts with {value[0]!r}, "
+            "which spreadsheets run as a formula"
+        )
+    return value.strip()
+
+
+def parse_count(value: str, *, line: int, column: str) -> int:
+    """A whole number of votes or people; '3,080' and ' 3080 ' are fine.
+
+    >>> parse_count(" 3,080 ", line=2, column="Lab")
+    3080
+    >>> parse_count("many", line=2, column="Lab")
+    Traceback (most recent call last):
+    turfmap.errors.InputError: line 2, column 'Lab': 'many' is not a whole number
+    """
+    cleaned = value.replace(",", "").strip()
+    if cleaned == "":
+        return 0
+    try:
+        number = float(cleaned)
+    except ValueError:
+        raise InputError(
+            f"line {line}, column {column!r}: {value!r} is not a whole number"
+        ) from None
+    if number < 0 or not number.is_integer():
+        raise InputError(f"line {line}, column {column!r}: {value!r} is not a whole number")
+    return int(number)
+
+
+class RowErrors:
+    """Collects row-level errors so one run reports all of them, then refuses."""
+
+    def __init__(self, path: Path, limit: int = 20):
+        self.path, self.limit, self.errors = path, limit, []
+
+    def add(self, error: InputError | str) -> None:
+        self.errors.append(error.message if isinstance(error, InputError) else error)
+
+    def raise_if_any(self) -> None:
+        if not self.errors:
+            return
+        shown = "\n  ".join(self.errors[: self.limit])
+        more = len(self.errors) - self.limit
+        tail = f"\n  ... and {more} more" if more > 0 else ""
+        raise InputError(
+            f"{self.path}: {len(self.errors)} problem(s); nothing was loaded:\n  {shown}{tail}"
+        )

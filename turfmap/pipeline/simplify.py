@@ -1,0 +1,136 @@
+"""Simplified geometry per zoom band, made so that neighbours keep sharing borders.
+
+Per-polygon simplification opened gaps or overlaps along 634 of 650 UK seats when
+we measured it (DESIGN.md); shapely.coverage_simplify simplifies each shared edge
+once, so both neighbours get the same line. It needs a clean coverage, so the
+source is first run through shapely.coverage_clean (the raw ONS TopoJSON has 48
+seats with slightly mismatched edges).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+import shapely.geometry
+from pyproj import Transformer
+
+from turfmap.pipeline.read import polygon_parts_only
+
+
+@dataclass(frozen=True)
+class Band:
+    number: int
+    label: str
+    max_zoom: int  # the highest web-map zoom this band is served for
+    tolerance_m: float
+    decimals: int  # coordinate decimals when serialised (1e-4 degrees is ~10 m)
+
+
+BANDS = (
+    Band(0, "country", 7, 1200.0, 4),
+    Band(1, "region", 10, 250.0, 5),
+    Band(2, "local", 12, 40.0, 5),
+)
+FULL_DETAIL_DECIMALS = 6  # above the last band's max_zoom the full geometry is served
+
+
+def band_for_zoom(zoom: float | None) -> Band | None:
+    """The band to serve at ``zoom``; None means the full geometry.
+
+    >>> band_for_zoom(5).label, band_for_zoom(9).label, band_for_zoom(12).label
+    ('country', 'region', 'local')
+    >>> band_for_zoom(15) is None
+    True
+    >>> band_for_zoom(None).label
+    'country'
+    """
+    if zoom is None:
+        return BANDS[0]
+    for band in BANDS:
+        if zoom <= band.max_zoom:
+            return band
+    return None
+
+
+_TO_MERCATOR = Transformer.from_crs(4326, 3857, always_xy=True)
+_FROM_MERCATOR = Transformer.from_crs(3857, 4326, always_xy=True)
+
+
+def _transform(geometries, transformer):
+    return shapely.transform(
+        geometries, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
+    )
+
+
+def geojson_geometry(geometry, decimals: int) -> dict:
+    """GeoJSON geometry with coordinates rounded: 17 digits per number is most of the
+    bytes otherwise. Shared vertices round identically, so borders stay shared.
+
+    >>> import shapely
+    >>> geojson_geometry(shapely.Point(1.123456789, 2.987654321), 4)
+    {'type': 'Point', 'coordinates': (1.1235, 2.9877)}
+    """
+    return shapely.geometry.mapping(shapely.transform(geometry, lambda xy: np.round(xy, decimals)))
+
+
+def geojson_bytes(geometries, decimals: int) -> tuple[int, int]:
+    """Bytes of the geometries as served (rounded GeoJSON), raw and gzipped."""
+    payload = json.dumps(
+        [geojson_geometry(g, decimals) for g in geometries], separators=(",", ":")
+    ).encode()
+    return len(payload), len(gzip.compress(payload, 6))
+
+
+def simplify_bands(geometries: np.ndarray) -> dict[int, np.ndarray]:
+    """Return {band number: simplified MultiPolygons} for lon/lat ``geometries``.
+
+    Simplified in Web Mercator, whose unit is metres / cos(latitude), so the
+    tolerance is scaled by the set's mean latitude. Identical input vertices map
+    to identical output vertices both ways, so shared edges stay shared.
+    """
+    cleaned = shapely.coverage_clean(geometries)
+    mercator = _transform(cleaned, _TO_MERCATOR)
+    mean_lat = float(np.mean(shapely.bounds(geometries)[:, [1, 3]]))
+    scale = 1 / max(np.cos(np.radians(mean_lat)), 0.05)
+    bands = {}
+    for band in BANDS:
+        simplified = shapely.coverage_simplify(mercator, band.tolerance_m * scale)
+        lonlat = _transform(simplified, _FROM_MERCATOR)
+        bands[band.number] = np.array([_as_multipolygon(g) for g in lonlat], dtype=object)
+    return bands
+
+
+def _as_multipolygon(geometry):
+    if geometry.geom_type == "Polygon":
+        return shapely.MultiPolygon([geometry])
+    if geometry.geom_type == "MultiPolygon":
+        return geometry
+    return polygon_parts_only(geometry)
+
+
+def coverage_defects(geometries: np.ndarray, reference: np.ndarray) -> dict[str, float]:
+    """Overlap between neighbours and gaps opened relative to ``reference``.
+
+    Overlap is the sum of areas minus the area of the union (0 when no two districts
+    share area); gaps are holes in the union that the reference's union lacks.
+    Areas are in square degrees: only zero matters.
+
+    >>> import shapely, numpy as np
+    >>> left, right = shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)
+    >>> coverage_defects(np.array([left, right]), np.array([left, right]))
+    {'overlap': 0.0, 'new_gaps': 0}
+    >>> coverage_defects(np.array([left, shapely.box(0.5, 0, 2, 1)]), np.array([left, right]))
+    {'overlap': 0.5, 'new_gaps': 0}
+    """
+    union = shapely.union_all(geometries)
+    overlap = float(shapely.area(geometries).sum() - shapely.area(union))
+    holes = _hole_count(union) - _hole_count(shapely.union_all(reference))
+    return {"overlap": round(max(overlap, 0.0), 12), "new_gaps": max(holes, 0)}
+
+
+def _hole_count(geometry) -> int:
+    return int(shapely.get_num_interior_rings(shapely.get_parts(geometry)).sum())

@@ -1,0 +1,1 @@
+"""The database layer: models, the geometry column type, sessions and named queries."""

@@ -1,0 +1,167 @@
+"""SQLAlchemy 2 models. Geometry is always shapely on the Python side (see types.py).
+
+Boundaries are versioned: a boundary set (say, Westminster constituencies) has
+generations; an import writes a new, inactive generation and a separate step
+activates it, keeping earlier ones, as mySociety's MapIt does. Results, needs and
+sessions are keyed by (set, district code) rather than by generation row, because
+codes outlive a redraw of the lines around them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from turfmap.store.types import GeometryType
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class BoundarySet(Base):
+    __tablename__ = "boundary_sets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(40))  # westminster, ward, polling_district, ...
+    parent_set_id: Mapped[int | None] = mapped_column(ForeignKey("boundary_sets.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    generations: Mapped[list[Generation]] = relationship(
+        back_populates="boundary_set", order_by="Generation.number"
+    )
+    parent_set: Mapped[BoundarySet | None] = relationship(remote_side=[id])
+
+
+class ImportRun(Base):
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))  # boundaries, results, needs, postcodes
+    source: Mapped[str] = mapped_column(Text)
+    set_slug: Mapped[str | None] = mapped_column(String(80))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    counts: Mapped[dict] = mapped_column(JSON, default=dict)
+    report: Mapped[str] = mapped_column(Text, default="")
+
+
+class Generation(Base):
+    __tablename__ = "generations"
+    __table_args__ = (UniqueConstraint("set_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("boundary_sets.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    activated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))
+
+    boundary_set: Mapped[BoundarySet] = relationship(back_populates="generations")
+    districts: Mapped[list[District]] = relationship(back_populates="generation")
+
+
+class District(Base):
+    __tablename__ = "districts"
+    __table_args__ = (UniqueConstraint("generation_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    generation_id: Mapped[int] = mapped_column(ForeignKey("generations.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    parent_code: Mapped[str | None] = mapped_column(String(40))
+    area_m2: Mapped[float] = mapped_column(Float)
+    point_lon: Mapped[float] = mapped_column(Float)  # a representative point, always inside
+    point_lat: Mapped[float] = mapped_column(Float)
+    geometry = mapped_column(GeometryType("MULTIPOLYGON"), nullable=False)
+
+    generation: Mapped[Generation] = relationship(back_populates="districts")
+    shapes: Mapped[list[DistrictShape]] = relationship(
+        back_populates="district", cascade="all, delete-orphan"
+    )
+
+
+class DistrictShape(Base):
+    """The district simplified for one zoom band (see pipeline/simplify.py)."""
+
+    __tablename__ = "district_shapes"
+
+    district_id: Mapped[int] = mapped_column(
+        ForeignKey("districts.id", ondelete="CASCADE"), primary_key=True
+    )
+    band: Mapped[int] = mapped_column(Integer, primary_key=True)
+    geometry = mapped_column(GeometryType("MULTIPOLYGON"), nullable=False)
+
+    district: Mapped[District] = relationship(back_populates="shapes")
+
+
+class ElectionResult(Base):
+    __tablename__ = "election_results"
+    __table_args__ = (UniqueConstraint("set_id", "election", "district_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("boundary_sets.id"))
+    election: Mapped[str] = mapped_column(String(40))  # ge2024, pres2024, ...
+    district_code: Mapped[str] = mapped_column(String(40))
+    votes: Mapped[dict] = mapped_column(JSON)  # party -> votes
+    electorate: Mapped[int | None] = mapped_column(Integer)
+    valid_votes: Mapped[int] = mapped_column(Integer)
+    turnout: Mapped[float | None] = mapped_column(Float)  # share of the electorate, 0-1
+    winner: Mapped[str] = mapped_column(String(40))
+    runner_up: Mapped[str | None] = mapped_column(String(40))
+    majority: Mapped[int] = mapped_column(Integer)  # winner minus runner-up, in votes
+    target_party: Mapped[str] = mapped_column(String(40))
+    # From the target party's side: positive = ahead by this share of valid votes.
+    target_margin: Mapped[float] = mapped_column(Float)
+    target_status: Mapped[str] = mapped_column(String(10))  # hold | gain
+    import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))
+
+
+class Need(Base):
+    """One need statement. Rows are only ever added: the newest unexpired one wins,
+    so the whole history of who said what, and why, stays readable."""
+
+    __tablename__ = "needs"
+    __table_args__ = (Index("ix_needs_set_code", "set_id", "district_code", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("boundary_sets.id"))
+    district_code: Mapped[str] = mapped_column(String(40))
+    score: Mapped[float] = mapped_column(Float)  # 0-100
+    source: Mapped[str] = mapped_column(String(20))  # computed | coordinator
+    reason: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))
+
+
+class Postcode(Base):
+    __tablename__ = "postcodes"
+
+    postcode: Mapped[str] = mapped_column(String(10), primary_key=True)  # "AB10 1AA"
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))

@@ -1,0 +1,223 @@
+"""Named reads (and the few small writes other layers share). Every query the rest
+of turfmap makes goes through a function here, so views and pipelines hold no SQL."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, load_only
+
+from turfmap.errors import InputError, NotFound
+from turfmap.store.models import (
+    Base,
+    BoundarySet,
+    District,
+    DistrictShape,
+    ElectionResult,
+    Generation,
+    Need,
+    Postcode,
+)
+
+
+def get_set(session: Session, slug: str) -> BoundarySet:
+    found = session.scalar(select(BoundarySet).where(BoundarySet.slug == slug))
+    if found is None:
+        known = ", ".join(session.scalars(select(BoundarySet.slug))) or "none yet"
+        raise NotFound(f"no boundary set {slug!r} (known: {known})")
+    return found
+
+
+def find_set(session: Session, slug: str) -> BoundarySet | None:
+    return session.scalar(select(BoundarySet).where(BoundarySet.slug == slug))
+
+
+def active_generation(session: Session, set_id: int) -> Generation | None:
+    return session.scalar(
+        select(Generation).where(Generation.set_id == set_id, Generation.active.is_(True))
+    )
+
+
+def reference_generation(session: Session, boundary_set: BoundarySet) -> Generation:
+    """The generation that results and needs are checked against: the active one,
+    or before anything is activated the newest one."""
+    generation = active_generation(session, boundary_set.id) or session.scalar(
+        select(Generation)
+        .where(Generation.set_id == boundary_set.id)
+        .order_by(Generation.number.desc())
+    )
+    if generation is None:
+        raise InputError(f"boundary set {boundary_set.slug!r} has no boundaries imported yet")
+    return generation
+
+
+def district_codes(session: Session, generation_id: int) -> set[str]:
+    return set(
+        session.scalars(select(District.code).where(District.generation_id == generation_id))
+    )
+
+
+def active_districts(session: Session, *, with_geometry: bool = True):
+    """(set slug, District) for every district of every active generation."""
+    columns = [District.id, District.code, District.name, District.parent_code, District.area_m2]
+    columns += [District.point_lon, District.point_lat, District.generation_id]
+    if with_geometry:
+        columns.append(District.geometry)
+    query = (
+        select(BoundarySet.slug, District)
+        .join(Generation, District.generation_id == Generation.id)
+        .join(BoundarySet, Generation.set_id == BoundarySet.id)
+        .where(Generation.active.is_(True))
+        .options(load_only(*columns))
+        .order_by(BoundarySet.slug, District.code)
+    )
+    return session.execute(query).all()
+
+
+def active_district(session: Session, code: str) -> tuple[BoundarySet, District]:
+    row = session.execute(
+        select(BoundarySet, District)
+        .join(Generation, District.generation_id == Generation.id)
+        .join(BoundarySet, Generation.set_id == BoundarySet.id)
+        .where(Generation.active.is_(True), District.code == code)
+    ).first()
+    if row is None:
+        raise NotFound(f"no district with code {code!r} in any active boundary set")
+    return row[0], row[1]
+
+
+def parent_districts(session: Session, boundary_set: BoundarySet) -> list[District]:
+    return list(
+        session.scalars(
+            select(District).where(
+                District.generation_id == reference_generation(session, boundary_set).id
+            )
+        )
+    )
+
+
+def child_districts(session: Session, parent_code: str) -> list[District]:
+    return list(
+        session.scalars(
+            select(District)
+            .join(Generation, District.generation_id == Generation.id)
+            .where(Generation.active.is_(True), District.parent_code == parent_code)
+            .options(load_only(District.code, District.name))
+            .order_by(District.name)
+        )
+    )
+
+
+def shapes_for(session: Session, district_ids: list[int], band: int | None):
+    """{district id: geometry} at ``band``; None asks for the full geometry."""
+    if not district_ids:
+        return {}
+    if band is None:
+        rows = session.execute(
+            select(District.id, District.geometry).where(District.id.in_(district_ids))
+        )
+    else:
+        rows = session.execute(
+            select(DistrictShape.district_id, DistrictShape.geometry).where(
+                DistrictShape.district_id.in_(district_ids), DistrictShape.band == band
+            )
+        )
+    return dict(rows.all())
+
+
+def latest_results(session: Session, set_id: int) -> dict[str, ElectionResult]:
+    """The most recently imported result for each district of the set."""
+    results = session.scalars(
+        select(ElectionResult).where(ElectionResult.set_id == set_id).order_by(ElectionResult.id)
+    )
+    return {r.district_code: r for r in results}
+
+
+def current_needs(session: Session, set_id: int, today: date) -> dict[str, Need]:
+    """Per district, the newest coordinator need that has not expired, else the
+    newest computed one. History rows are never changed, so this is a read."""
+    rows = session.scalars(
+        select(Need).where(Need.set_id == set_id).order_by(Need.created_at, Need.id)
+    )
+    coordinator: dict[str, Need] = {}
+    computed: dict[str, Need] = {}
+    for need in rows:
+        if need.source == "coordinator":
+            if need.expires_on is None or need.expires_on >= today:
+                coordinator[need.district_code] = need
+        else:
+            computed[need.district_code] = need
+    return computed | coordinator
+
+
+def need_history(session: Session, set_id: int, code: str) -> list[Need]:
+    return list(
+        session.scalars(
+            select(Need)
+            .where(Need.set_id == set_id, Need.district_code == code)
+            .order_by(Need.created_at.desc(), Need.id.desc())
+        )
+    )
+
+
+def postcode_point(session: Session, postcode: str) -> Postcode | None:
+    return session.get(Postcode, postcode)
+
+
+def sets_summary(session: Session):
+    """(BoundarySet, active Generation or None, district count, generation count)."""
+    counts = (
+        select(District.generation_id, func.count().label("n"))
+        .group_by(District.generation_id)
+        .subquery()
+    )
+    rows = []
+    for boundary_set in session.scalars(select(BoundarySet).order_by(BoundarySet.slug)):
+        generation = active_generation(session, boundary_set.id)
+        n = 0
+        if generation is not None:
+            n = (
+                session.scalar(select(counts.c.n).where(counts.c.generation_id == generation.id))
+                or 0
+            )
+        rows.append((boundary_set, generation, n, len(boundary_set.generations)))
+    return rows
+
+
+def index_state_token(session: Session) -> str:
+    """Changes whenever a generation is activated, so web workers know to rebuild."""
+    rows = session.execute(
+        select(Generation.id, Generation.activated_at)
+        .where(Generation.active.is_(True))
+        .order_by(Generation.id)
+    ).all()
+    return ";".join(f"{gid}@{when}" for gid, when in rows)
+
+
+def table_counts(session: Session) -> dict[str, int]:
+    return {
+        table.name: session.scalar(select(func.count()).select_from(table)) or 0
+        for table in Base.metadata.sorted_tables
+    }
+
+
+def active_checksum(session: Session) -> str:
+    """A digest of what the public sees: active districts with their geometry,
+    results and needs. Tests compare it before and after a refused import."""
+    digest = hashlib.sha256()
+    for slug, district in active_districts(session):
+        digest.update(f"{slug}|{district.code}|{district.name}|{district.parent_code}".encode())
+        digest.update(district.geometry.wkb)
+    for row in session.execute(
+        select(ElectionResult.set_id, ElectionResult.district_code, ElectionResult.votes).order_by(
+            ElectionResult.id
+        )
+    ):
+        digest.update(repr(tuple(row)).encode())
+    for row in session.execute(
+        select(Need.set_id, Need.district_code, Need.score, Need.reason).order_by(Need.id)
+    ):
+        digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()

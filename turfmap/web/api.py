@@ -1,0 +1,74 @@
+"""JSON API, /api/v1. Views parse, call one lookup function, serialize."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+
+from flask import Blueprint, Response, request
+
+from turfmap import lookup
+from turfmap.extensions import services
+from turfmap.pipeline.simplify import FULL_DETAIL_DECIMALS, geojson_geometry
+from turfmap.web import params
+
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@api.get("/sets")
+def sets():
+    with services().db.session() as session:
+        return {"sets": lookup.list_sets(session)}
+
+
+@api.get("/point")
+def point():
+    lat = params.number(request.args, "lat", low=-90, high=90)
+    lon = params.number(request.args, "lon", low=-180, high=180)
+    index = services().spatial.get()
+    with services().db.session() as session:
+        found = lookup.districts_at_point(session, index, lon, lat, date.today())
+    return {"point": {"lat": lat, "lon": lon}, "districts": found}
+
+
+@api.get("/districts/<code>")
+def district(code: str):
+    with services().db.session() as session:
+        summary, _ = lookup.district_detail(session, code, date.today())
+    return summary
+
+
+@api.get("/districts/<code>.geojson")
+def district_geojson(code: str):
+    with services().db.session() as session:
+        summary, geometry = lookup.district_detail(session, code, date.today())
+    feature = {
+        "type": "Feature",
+        "id": code,
+        "properties": summary,
+        "geometry": geojson_geometry(geometry, FULL_DETAIL_DECIMALS),
+    }
+    return geojson_response(feature)
+
+
+@api.get("/sets/<slug>/districts.geojson")
+def set_districts(slug: str):
+    zoom = params.number(request.args, "zoom", low=0, high=22, required=False)
+    box = params.bbox(request.args)
+    index = services().spatial.get()
+    with services().db.session() as session:
+        found = lookup.set_features(session, index, slug, zoom, box, date.today())
+    collection = {"type": "FeatureCollection", "band": found["band"], "features": found["features"]}
+    return geojson_response(collection)
+
+
+def geojson_response(body: dict) -> Response:
+    """GeoJSON with an ETag, so a map panning back and forth re-downloads nothing."""
+    payload = json.dumps(body, separators=(",", ":")).encode()
+    etag = hashlib.sha1(payload).hexdigest()
+    response = Response(payload, mimetype="application/geo+json")
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    return response.make_conditional(request)

@@ -1,0 +1,62 @@
+"""Query-string parsing that names the parameter and value it refuses."""
+
+from __future__ import annotations
+
+import math
+
+from turfmap.errors import InputError
+
+
+def number(
+    args, name: str, *, low: float, high: float, required: bool = True, default: float | None = None
+) -> float | None:
+    """A finite number within [low, high] from query string ``args``.
+
+    >>> number({"lat": "57.1"}, "lat", low=-90, high=90)
+    57.1
+    >>> number({"lat": "north"}, "lat", low=-90, high=90)
+    Traceback (most recent call last):
+    turfmap.errors.InputError: lat='north' is not a number
+    >>> number({"lat": "91"}, "lat", low=-90, high=90)
+    Traceback (most recent call last):
+    turfmap.errors.InputError: lat=91 is out of range: it must be between -90 and 90
+    """
+    raw = args.get(name)
+    if raw is None or raw == "":
+        if required:
+            raise InputError(f"{name} is required")
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InputError(f"{name}={raw!r} is not a number") from None
+    if not math.isfinite(value) or not low <= value <= high:
+        raise InputError(f"{name}={raw} is out of range: it must be between {low:g} and {high:g}")
+    return value
+
+
+def bbox(args, name: str = "bbox") -> tuple[float, float, float, float] | None:
+    """``bbox=west,south,east,north`` in degrees, or None when absent.
+
+    >>> bbox({"bbox": "-3,55,-2,56"})
+    (-3.0, 55.0, -2.0, 56.0)
+    >>> bbox({"bbox": "1,2,3"})
+    Traceback (most recent call last):
+    turfmap.errors.InputError: bbox='1,2,3' must be four numbers: west,south,east,north
+    """
+    raw = args.get(name)
+    if not raw:
+        return None
+    parts = raw.split(",")
+    if len(parts) != 4:
+        raise InputError(f"{name}={raw!r} must be four numbers: west,south,east,north")
+    try:
+        west, south, east, north = (float(p) for p in parts)
+    except ValueError:
+        raise InputError(f"{name}={raw!r} must be four numbers: west,south,east,north") from None
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise InputError(
+            f"{name}={raw!r} is not a box: need -180 <= west < east <= 180 "
+            "and -90 <= south < north <= 90"
+        )
+    return west, south, east, north
