@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         TURFMAP_TARGET_PARTY=settings.target_party,
         TURFMAP_DATA_DIR=settings.data_dir,
         TURFMAP_CACHE_DIR=settings.cache_dir,
+        TURFMAP_FETCH_MIRROR=settings.fetch_mirror,
         TURFMAP_INDEX_CHECK_SECONDS=settings.index_check_seconds,
     )
     if test_config:

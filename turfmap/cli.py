@@ -186,7 +186,10 @@ def generations_activate(set_slug, number):
     type=click.Path(path_type=Path, file_okay=False),
     help="Find the files in this folder instead of downloading them.",
 )
-@click.option("--mirror", help="Download from this base URL instead of the publishers'.")
+@click.option(
+    "--mirror",
+    help="Download from this base URL instead of the publishers' (default TURFMAP_FETCH_MIRROR).",
+)
 @with_appcontext
 @_friendly_errors
 def fetch_command(source, from_dir, mirror):
@@ -197,7 +200,7 @@ def fetch_command(source, from_dir, mirror):
         source,
         cache_dir=current_app.config["TURFMAP_CACHE_DIR"],
         from_dir=from_dir,
-        mirror=mirror,
+        mirror=mirror or current_app.config["TURFMAP_FETCH_MIRROR"],
         echo=click.echo,
     )
     for role, path in files.items():
@@ -217,6 +220,7 @@ def demo_command(if_empty):
         data_dir=current_app.config["TURFMAP_DATA_DIR"],
         cache_dir=current_app.config["TURFMAP_CACHE_DIR"],
         target_party=current_app.config["TURFMAP_TARGET_PARTY"],
+        mirror=current_app.config["TURFMAP_FETCH_MIRROR"],
         if_empty=if_empty,
         echo=click.echo,
     )

@@ -16,6 +16,7 @@ class Settings:
     target_party: str
     data_dir: Path | None
     cache_dir: Path
+    fetch_mirror: str | None
     index_check_seconds: float
 
     @classmethod
@@ -30,6 +31,8 @@ class Settings:
             target_party=env.get("TURFMAP_TARGET_PARTY", "Lab"),
             data_dir=Path(data_dir) if data_dir else None,
             cache_dir=Path(env.get("TURFMAP_CACHE_DIR", PROJECT_ROOT / "data" / "cache")),
+            # A base URL serving the sources' files by name, for deployments behind a mirror.
+            fetch_mirror=env.get("TURFMAP_FETCH_MIRROR") or None,
             # How often a web worker asks the database whether a generation was
             # activated elsewhere (CLI, another worker) and its index is stale.
             index_check_seconds=float(env.get("TURFMAP_INDEX_CHECK_SECONDS", "5")),

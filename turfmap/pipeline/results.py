@@ -191,7 +191,27 @@ class UsPresidentialByDistrict(ResultsLayout):
         return ParsedResult(line, code, f"{cd} {name}".strip(), votes, None, total)
 
 
-LAYOUTS = {layout.key: layout for layout in (HocGeneralElection(), UsPresidentialByDistrict())}
+class Montreal2013Mayoral(ResultsLayout):
+    """Montreal's 2013 mayoral vote by district, as plotly ships it (the offline demo)."""
+
+    key = "montreal-2013"
+    description = "Montreal 2013 mayoral election by district (plotly's dataset)"
+    election = "montreal2013"
+    code_column, name_column = "district_id", "district"
+    candidates = ("Coderre", "Bergeron", "Joly")
+    required_columns = ("district", *candidates, "total", "district_id")
+
+    def parse_row(self, row, line):
+        votes = {c: parse_count(row[c], line=line, column=c) for c in self.candidates}
+        total = parse_count(row["total"], line=line, column="total")
+        name = check_text(row["district"], line=line, column="district")
+        return ParsedResult(line, row["district_id"].strip(), name, votes, None, total)
+
+
+LAYOUTS = {
+    layout.key: layout
+    for layout in (HocGeneralElection(), UsPresidentialByDistrict(), Montreal2013Mayoral())
+}
 
 
 def detect_layout(path: Path, key: str | None) -> ResultsLayout:

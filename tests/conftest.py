@@ -1,0 +1,184 @@
+"""Fixtures: every test that touches the store runs on SQLite and on PostGIS.
+
+PostGIS needs TURFMAP_TEST_POSTGRES_URL (a database with the postgis extension;
+.ci/run makes one). Without it the PostGIS half is skipped on a laptop, and fails
+under CI=true, where a skipped PostGIS test would hide a broken backend.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from turfmap import create_app
+from turfmap.cli import main
+from turfmap.extensions import services
+from turfmap.store import db as store_db
+from turfmap.store.queries import active_checksum, table_counts
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+UK = SHARED / "uk"
+US = SHARED / "us"
+PACKAGES = SHARED / "packages"
+BACKENDS = ["sqlite", "postgis"]
+
+
+def pytest_collection_modifyitems(config, items):
+    if not SHARED.is_dir():
+        raise pytest.UsageError(f"test data not found at {SHARED} (../shared/data)")
+
+
+@dataclass
+class Backend:
+    name: str
+    root: str  # a folder for SQLite files, or the PostgreSQL URL
+
+    def fresh(self) -> tuple[str, str | None]:
+        """(url, schema) of a new, empty database."""
+        if self.name == "sqlite":
+            return f"sqlite:///{self.root}/{uuid.uuid4().hex}.sqlite3", None
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        engine = create_engine(self.root)
+        with engine.begin() as connection:
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
+        engine.dispose()
+        return self.root, schema
+
+
+def _postgres_url() -> str:
+    url = os.environ.get("TURFMAP_TEST_POSTGRES_URL")
+    if not url:
+        message = "TURFMAP_TEST_POSTGRES_URL is not set: PostGIS tests cannot run"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " (CI=true: a skipped PostGIS test is a failure)")
+        pytest.skip(message)
+    return url
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request, tmp_path_factory) -> Backend:
+    if request.param == "sqlite":
+        yield Backend("sqlite", str(tmp_path_factory.mktemp("sqlite")))
+        return
+    url = _postgres_url()
+    yield Backend("postgis", url)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        schemas = connection.execute(
+            text("SELECT nspname FROM pg_namespace WHERE nspname LIKE 't\\_%'")
+        ).scalars()
+        for schema in list(schemas):
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    engine.dispose()
+
+
+def make_app(backend: Backend, tmp_path: Path, **config):
+    url, schema = backend.fresh()
+    app = create_app(
+        {
+            "TESTING": True,
+            "TURFMAP_DATABASE_URL": url,
+            "TURFMAP_DATABASE_SCHEMA": schema,
+            "TURFMAP_CACHE_DIR": tmp_path / "cache",
+            "TURFMAP_DATA_DIR": None,
+            "TURFMAP_TARGET_PARTY": "Lab",
+            "TURFMAP_INDEX_CHECK_SECONDS": 0.0,
+            **config,
+        }
+    )
+    store_db.upgrade(services_of(app).db.engine)
+    return app
+
+
+def services_of(app):
+    return app.extensions["turfmap"]
+
+
+@pytest.fixture
+def app(backend, tmp_path):
+    """An empty database on each backend."""
+    app = make_app(backend, tmp_path)
+    yield app
+    services_of(app).db.dispose()
+
+
+class Cli:
+    """Runs `turfmap ...` against an app, as a user would."""
+
+    def __init__(self, app):
+        self.app = app
+        self.runner = app.test_cli_runner()
+
+    def __call__(self, *args):
+        return self.runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    def ok(self, *args):
+        result = self(*args)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+
+@pytest.fixture
+def cli(app):
+    return Cli(app)
+
+
+@pytest.fixture(scope="session")
+def uk_app(backend, tmp_path_factory):
+    """UK 2024 seats, GE2024 results and the Aberdeen postcodes, loaded through the
+    CLI exactly as the README tells a user to. Shared: tests must not change it,
+    except through a refused import (which must change nothing)."""
+    app = make_app(backend, tmp_path_factory.mktemp("uk"))
+    cli = Cli(app)
+    boundaries = UK / "wpc_2024_uk_bgc.topojson"
+    cli.ok(
+        "import",
+        "boundaries",
+        boundaries,
+        "--set",
+        "westminster-2024",
+        "--name",
+        "UK Parliament constituencies 2024",
+        "--level",
+        "westminster",
+        "--commit",
+    )
+    cli.ok("generations", "activate", "westminster-2024")
+    cli.ok(
+        "import",
+        "results",
+        UK / "HoC-GE2024-results-by-constituency.csv",
+        "--set",
+        "westminster-2024",
+        "--commit",
+    )
+    cli.ok("import", "postcodes", UK / "onspd_sample_aberdeen_postcodes.csv", "--commit")
+    yield app
+    services_of(app).db.dispose()
+
+
+@pytest.fixture
+def uk_cli(uk_app):
+    return Cli(uk_app)
+
+
+def snapshot(app) -> tuple[dict, str]:
+    """Row counts of every table and a digest of what the public sees."""
+    with services_of(app).db.session() as session:
+        return table_counts(session), active_checksum(session)
+
+
+@pytest.fixture
+def unchanged(uk_app):
+    """Asserts at the end of the test that the UK database is exactly as before."""
+    before = snapshot(uk_app)
+    yield
+    assert snapshot(uk_app) == before
+
+
+__all__ = ["UK", "US", "PACKAGES", "SHARED", "services", "snapshot"]
