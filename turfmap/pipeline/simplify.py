@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 import shapely.geometry
-from pyproj import Transformer
 
 from turfmap.pipeline.read import polygon_parts_only
 
@@ -31,9 +30,9 @@ class Band:
 
 
 BANDS = (
-    Band(0, "country", 7, 1200.0, 4),
-    Band(1, "region", 10, 250.0, 5),
-    Band(2, "local", 12, 40.0, 5),
+    Band(0, "country", 7, 1500.0, 4),
+    Band(1, "region", 10, 300.0, 5),
+    Band(2, "local", 12, 60.0, 5),
 )
 FULL_DETAIL_DECIMALS = 6  # above the last band's max_zoom the full geometry is served
 
@@ -56,14 +55,7 @@ def band_for_zoom(zoom: float | None) -> Band | None:
     return None
 
 
-_TO_MERCATOR = Transformer.from_crs(4326, 3857, always_xy=True)
-_FROM_MERCATOR = Transformer.from_crs(3857, 4326, always_xy=True)
-
-
-def _transform(geometries, transformer):
-    return shapely.transform(
-        geometries, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
-    )
+METRES_PER_DEGREE_LATITUDE = 111_320.0
 
 
 def geojson_geometry(geometry, decimals: int) -> dict:
@@ -88,19 +80,17 @@ def geojson_bytes(geometries, decimals: int) -> tuple[int, int]:
 def simplify_bands(geometries: np.ndarray) -> dict[int, np.ndarray]:
     """Return {band number: simplified MultiPolygons} for lon/lat ``geometries``.
 
-    Simplified in Web Mercator, whose unit is metres / cos(latitude), so the
-    tolerance is scaled by the set's mean latitude. Identical input vertices map
-    to identical output vertices both ways, so shared edges stay shared.
+    Simplified in lon/lat itself: a round trip through a metric projection turned
+    valid output invalid in 1-4 UK seats through rounding. The tolerance is the
+    band's metres as degrees of latitude, so east-west it is tighter by cos(lat):
+    a little more detail than asked for, never less.
     """
     cleaned = shapely.coverage_clean(geometries)
-    mercator = _transform(cleaned, _TO_MERCATOR)
-    mean_lat = float(np.mean(shapely.bounds(geometries)[:, [1, 3]]))
-    scale = 1 / max(np.cos(np.radians(mean_lat)), 0.05)
     bands = {}
     for band in BANDS:
-        simplified = shapely.coverage_simplify(mercator, band.tolerance_m * scale)
-        lonlat = _transform(simplified, _FROM_MERCATOR)
-        bands[band.number] = np.array([_as_multipolygon(g) for g in lonlat], dtype=object)
+        tolerance = band.tolerance_m / METRES_PER_DEGREE_LATITUDE
+        simplified = shapely.coverage_simplify(cleaned, tolerance)
+        bands[band.number] = np.array([_as_multipolygon(g) for g in simplified], dtype=object)
     return bands
 
 

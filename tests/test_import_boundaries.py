@@ -1,0 +1,222 @@
+"""Boundary imports on real files, in every format the pipeline promises."""
+
+from __future__ import annotations
+
+import zipfile
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+from tests.conftest import PACKAGES, UK, US, snapshot
+from turfmap.pipeline.clean import clean_features
+from turfmap.pipeline.read import read_boundaries
+from turfmap.pipeline.simplify import BANDS, coverage_defects, simplify_bands
+
+
+def test_uk_topojson_gives_650_seats_and_finds_old_aberdeen(uk_app):
+    client = uk_app.test_client()
+    sets = client.get("/api/v1/sets").get_json()["sets"]
+    assert sets == [
+        {
+            "slug": "westminster-2024",
+            "name": "UK Parliament constituencies 2024",
+            "level": "westminster",
+            "parent_set": None,
+            "active_generation": 1,
+            "generations": 1,
+            "districts": 650,
+        }
+    ]
+    found = client.get("/api/v1/point?lat=57.1647&lon=-2.1016").get_json()["districts"]
+    assert [(d["code"], d["name"]) for d in found] == [("S14000060", "Aberdeen North")]
+
+
+def test_dry_run_reports_and_writes_nothing(app, cli):
+    before = snapshot(app)
+    output = cli.ok(
+        "import",
+        "boundaries",
+        UK / "wards_bradford_E08000032_wd13.geojson",
+        "--set",
+        "bradford-wards",
+    )
+    assert "30 features; code field 'WD13CD', name field 'WD13NM'" in output
+    assert "Dry run: nothing was written" in output
+    assert snapshot(app) == before
+
+
+def test_report_names_repairs_vertices_and_band_sizes(app, cli):
+    output = cli.ok("import", "boundaries", UK / "wpc_2024_uk_buc.geojson", "--set", "wpc-buc")
+    assert "650 features; code field 'PCON24CD', name field 'PCON24NM'" in output
+    assert "invalid geometries repaired:" in output
+    assert "vertices:" in output
+    for band in BANDS:
+        assert f"band {band.number} ({band.label}" in output
+    assert "KB gzipped" in output
+
+
+def test_import_is_inactive_until_activated_and_keeps_old_generations(app, cli):
+    path = UK / "wards_bradford_E08000032_wd13.geojson"
+    assert "INACTIVE" in cli.ok("import", "boundaries", path, "--set", "bradford", "--commit")
+    client = app.test_client()
+    assert client.get("/api/v1/sets").get_json()["sets"][0]["active_generation"] is None
+    assert client.get("/api/v1/point?lat=53.79&lon=-1.75").get_json()["districts"] == []
+    cli.ok("generations", "activate", "bradford")
+    cli.ok("import", "boundaries", path, "--set", "bradford", "--commit")
+    listing = cli.ok("generations", "list")
+    assert "bradford\t1\tACTIVE" in listing and "bradford\t2\tinactive" in listing
+    cli.ok("generations", "activate", "bradford", "--number", "2")
+    listing = cli.ok("generations", "list", "--set", "bradford")
+    assert "bradford\t1\tinactive" in listing and "bradford\t2\tACTIVE" in listing
+    assert client.get("/api/v1/sets").get_json()["sets"][0]["active_generation"] == 2
+
+
+def _shapefile(tmp_path, frame, name="seats"):
+    path = tmp_path / f"{name}.shp"
+    frame.to_file(path)
+    return path
+
+
+def _zip(tmp_path, shapefile):
+    archive = tmp_path / f"{shapefile.stem}.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for part in tmp_path.glob(f"{shapefile.stem}.*"):
+            if part.suffix != ".zip":
+                out.write(part, part.name)
+    return archive
+
+
+@pytest.mark.parametrize("kind", ["geojson", "gpkg", "shp", "zip", "bng-gpkg"])
+def test_formats_all_load_the_same_seats(app, cli, tmp_path, kind):
+    frame = gpd.read_file(UK / "wpc_2024_uk_buc.geojson")
+    frame = frame[frame.PCON24CD.str.startswith("S")][["PCON24CD", "PCON24NM", "geometry"]]
+    if kind == "geojson":
+        path = UK / "wpc_2024_uk_buc.geojson"
+    elif kind == "gpkg":
+        path = tmp_path / "seats.gpkg"
+        frame.to_file(path, layer="scotland")
+    elif kind == "bng-gpkg":
+        path = tmp_path / "bng.gpkg"
+        frame.to_crs(27700).to_file(path)
+    else:
+        path = _shapefile(tmp_path, frame)
+        if kind == "zip":
+            path = _zip(tmp_path, path)
+    output = cli.ok("import", "boundaries", path, "--set", "scotland", "--commit")
+    if kind == "bng-gpkg":
+        assert "reprojected from EPSG:27700 to EPSG:4326" in output
+    cli.ok("generations", "activate", "scotland")
+    found = app.test_client().get("/api/v1/point?lat=57.1647&lon=-2.1016").get_json()
+    assert [d["code"] for d in found["districts"]] == ["S14000060"]
+
+
+def test_us_census_layout_is_detected(app, cli):
+    output = cli.ok(
+        "import",
+        "boundaries",
+        US / "cb_2024_us_cd119_20m.geojson",
+        "--set",
+        "us-house-119",
+        "--commit",
+    )
+    assert "437 features; code field 'GEOID', name field 'NAMELSAD'" in output
+    cli.ok("generations", "activate", "us-house-119")
+    # The US Capitol is in DC's at-large delegate district, GEOID 1198.
+    found = app.test_client().get("/api/v1/point?lat=38.8899&lon=-77.0091").get_json()
+    assert [d["code"] for d in found["districts"]] == ["1198"]
+
+
+def test_named_fields_for_an_unknown_layout(app, cli):
+    path = PACKAGES / "plotly-7.1.0_election_montreal2013.geojson"
+    result = cli("import", "boundaries", path, "--set", "mtl")
+    assert result.exit_code != 0 and "--code-field and --name-field" in result.output
+    cli.ok(
+        "import",
+        "boundaries",
+        path,
+        "--set",
+        "mtl",
+        "--code-field",
+        "id",
+        "--name-field",
+        "district",
+        "--commit",
+    )
+    cli.ok("generations", "activate", "mtl")
+    summary = app.test_client().get("/api/v1/districts/101").get_json()
+    assert summary["name"] == "101-Bois-de-Liesse"
+
+
+def test_wards_get_their_constituency_by_largest_overlap(app, cli, tmp_path):
+    seats = gpd.read_file(UK / "wpc_2024_uk_bgc_valid.gpkg").cx[-2.2:-1.6, 53.7:54.0]
+    path = tmp_path / "west-yorkshire.gpkg"
+    seats.to_file(path)
+    cli.ok("import", "boundaries", path, "--set", "wy-seats", "--commit")
+    cli.ok("generations", "activate", "wy-seats")
+    output = cli.ok(
+        "import",
+        "boundaries",
+        UK / "wards_bradford_E08000032_wd13.geojson",
+        "--set",
+        "bradford-wards",
+        "--level",
+        "ward",
+        "--parent-set",
+        "wy-seats",
+        "--commit",
+    )
+    assert "parents from 'wy-seats': 30 assigned, 0 outside every parent" in output
+    cli.ok("generations", "activate", "bradford-wards")
+    client = app.test_client()
+    # Independently of turfmap: the seat sharing most area with each ward (geopandas).
+    wards = gpd.read_file(UK / "wards_bradford_E08000032_wd13.geojson")
+    pieces = gpd.overlay(wards.to_crs(27700), seats.to_crs(27700), how="intersection")
+    pieces["area"] = pieces.area
+    best = pieces.loc[pieces.groupby("WD13CD")["area"].idxmax()]
+    expected = dict(zip(best.WD13CD, best.PCON24CD, strict=True))
+    assert len(expected) == 30
+    for ward_code, seat_code in expected.items():
+        assert client.get(f"/api/v1/districts/{ward_code}").get_json()["parent_code"] == seat_code
+    points = wards.set_geometry(wards.representative_point())
+    # Clayton and Fairweather Green is a ward of Bradford West
+    children = client.get("/api/v1/districts/E14001120").get_json()["children"]
+    assert {"code": "E05001348", "name": "Clayton and Fairweather Green"} in children
+    sets = {s["slug"]: s for s in client.get("/api/v1/sets").get_json()["sets"]}
+    assert sets["bradford-wards"]["parent_set"] == "wy-seats"
+    # a point inside the ward is in both active sets
+    point = points.set_index("WD13CD").geometry["E05001348"]
+    found = client.get(f"/api/v1/point?lat={point.y}&lon={point.x}").get_json()["districts"]
+    assert {(d["set"], d["code"]) for d in found} == {
+        ("bradford-wards", "E05001348"),
+        ("wy-seats", "E14001120"),
+    }
+
+
+def test_simplified_bands_keep_uk_neighbours_sharing_borders():
+    """0 overlaps and 0 new gaps between neighbours in every band, on the 650 seats."""
+    features = clean_features(read_boundaries(UK / "wpc_2024_uk_bgc.topojson").frame)
+    bands = simplify_bands(features.geometries)
+    cleaned = shapely.coverage_clean(features.geometries)
+    for band in BANDS:
+        shapes = bands[band.number]
+        assert len(shapes) == 650 and not shapely.is_empty(shapes).any()
+        assert shapely.is_valid(shapes).all()
+        assert coverage_defects(shapes, cleaned) == {"overlap": 0.0, "new_gaps": 0}
+    # and simplification really simplified
+    counts = [int(shapely.get_num_coordinates(bands[b.number]).sum()) for b in BANDS]
+    assert (
+        counts == sorted(counts)
+        and counts[-1] < shapely.get_num_coordinates(features.geometries).sum()
+    )
+
+
+def test_repair_keeps_area():
+    """127 of the raw TopoJSON seats are invalid; repairing them moves under 0.01% of area."""
+    raw = read_boundaries(UK / "wpc_2024_uk_bgc.topojson").frame
+    features = clean_features(raw)
+    assert features.invalid_fixed == 127
+    reference = gpd.read_file(UK / "wpc_2024_uk_bgc_valid.gpkg").geometry.values
+    change = np.abs(shapely.area(features.geometries) - shapely.area(reference))
+    assert (change / shapely.area(reference)).max() < 1e-4
