@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import sys
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -154,7 +155,13 @@ def _locate(item, source, cache_dir, from_dir, mirror, echo) -> Path | None:
         if item.required:
             raise SourceUnavailable(f"{item.filename} has no public download; use --from DIR")
         return None
-    return download(url, cached, item.sha256, echo)
+    try:
+        return download(url, cached, item.sha256, echo)
+    except SourceUnavailable as exc:
+        if item.required:
+            raise
+        echo(f"optional {item.role} file skipped: {exc}")
+        return None
 
 
 def find_in_folder(folder: Path, patterns) -> Path | None:
@@ -178,9 +185,7 @@ def download(url: str, target: Path, sha256: str | None, echo) -> Path:
             length = int(response.headers.get("Content-Length") or 0) or None
             with (
                 open(partial, "wb") as out,
-                click.progressbar(
-                    length=length, label=target.name, file=click.get_text_stream("stderr")
-                ) as bar,
+                click.progressbar(length=length, label=target.name, file=sys.stderr) as bar,
             ):
                 while chunk := response.read(CHUNK):
                     out.write(chunk)

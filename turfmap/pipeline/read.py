@@ -73,7 +73,7 @@ def _to_lonlat(frame, path: Path, crs: str | None, notes: list[str]):
         frame = frame.set_crs(declared, allow_override=True)
         notes.append(f"coordinate system taken from --crs: {declared.to_string()}")
     elif frame.crs is None:
-        if path.suffix.lower() != ".topojson" and not _is_topojson(path):
+        if not _is_topojson(path):
             raise InputError(
                 f"{path}: the file declares no coordinate reference system; "
                 "name it with --crs (for example --crs EPSG:27700 for British National Grid)"
@@ -89,7 +89,7 @@ def _to_lonlat(frame, path: Path, crs: str | None, notes: list[str]):
 
 
 def _is_topojson(path: Path) -> bool:
-    if path.suffix.lower() not in (".json", ".topojson"):
+    if path.suffix.lower() not in (".json", ".topojson", ".geojson"):
         return False
     with open(path, "rb") as handle:
         return b'"Topology"' in handle.read(4096)

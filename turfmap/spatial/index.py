@@ -15,6 +15,8 @@ import shapely
 from pyproj import Transformer
 
 _TO_MERCATOR = Transformer.from_crs(4326, 3857, always_xy=True)
+EARTH_RADIUS = 6_378_137.0  # the sphere Web Mercator is defined on
+METRES_PER_DEGREE = 111_320.0
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,7 @@ class SpatialIndex:
         self.geometries = np.asarray(geometries, dtype=object)
         shapely.prepare(self.geometries)  # prepared polygons answer contains() ~10x faster
         self._tree = shapely.STRtree(self.geometries)
-        # Distances are measured in Web Mercator and scaled by cos(latitude). Mercator is
-        # conformal, so this is accurate to ~1% within ~100 km of the origin, and it
-        # costs one projection at build time instead of one per query.
+        # Distances are measured in Web Mercator and scaled back to metres (_metres).
         self._mercator = shapely.transform(
             self.geometries,
             lambda xy: np.column_stack(_TO_MERCATOR.transform(xy[:, 0], xy[:, 1])),
@@ -95,20 +95,22 @@ class SpatialIndex:
         matches no farther than its half-width, so the answer is exact."""
         x, y = _TO_MERCATOR.transform(lon, lat)
         origin = shapely.Point(x, y)
-        scale = max(math.cos(math.radians(lat)), 1e-6)
         allowed = self._allowed(set_slug, where)
         if not allowed.any():
             return []
         radius = start_metres
         while True:
-            half = radius / scale
+            # The box must hold everything within `radius` metres, so size it with
+            # the Mercator scale at its poleward edge, where the scale is largest.
+            edge_lat = min(abs(lat) + radius / METRES_PER_DEGREE, 85.0)
+            half = radius / math.cos(math.radians(edge_lat))
             candidates = self._mercator_tree.query(
                 shapely.box(x - half, y - half, x + half, y + half)
             )
             candidates = candidates[allowed[candidates]]
-            metres = shapely.distance(self._mercator[candidates], origin) * scale
+            metres = self._metres(origin, lat, candidates)
             within = metres <= radius
-            everything = radius > 40_000_000
+            everything = half > 40_000_000
             if within.sum() >= k or everything:
                 keep = np.ones_like(within) if everything else within
                 order = np.argsort(metres[keep], kind="stable")[:k]
@@ -117,6 +119,19 @@ class SpatialIndex:
                     Nearby(self.districts[i], float(m)) for i, m in zip(chosen, dist, strict=True)
                 ]
             radius *= 2
+
+    def _metres(self, origin, lat: float, candidates: np.ndarray) -> np.ndarray:
+        """Ground distance from the origin to each candidate's nearest edge.
+
+        Mercator distance times the cosine of the latitude halfway to the nearest
+        point: Mercator is conformal, so this is within ~0.5% up to a few hundred
+        km, and it costs one projection at build time rather than one per query.
+        """
+        lines = shapely.shortest_line(origin, self._mercator[candidates])
+        far_y = shapely.get_coordinates(shapely.get_point(lines, 1))[:, 1]
+        far_lat = np.degrees(2 * np.arctan(np.exp(far_y / EARTH_RADIUS)) - np.pi / 2)
+        mid = np.radians((lat + far_lat) / 2)
+        return shapely.length(lines) * np.cos(mid)
 
     def _allowed(self, set_slug, where) -> np.ndarray:
         allowed = np.zeros(len(self.districts), dtype=bool)

@@ -1,0 +1,116 @@
+"""The STRtree index on the real UK seats: lookups and exact k-nearest in metres."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+from pyproj import CRS, Transformer
+
+from turfmap.extensions import services
+
+
+@pytest.fixture
+def index(uk_app):
+    with uk_app.app_context():
+        return services().spatial.get()
+
+
+@pytest.fixture
+def geometries(uk_app, index):
+    from turfmap.store.queries import active_districts
+
+    with uk_app.app_context(), services().db.session() as session:
+        by_code = {d.code: d.geometry for _, d in active_districts(session)}
+    return [by_code[d.code] for d in index.districts]
+
+
+def true_metres(lon, lat, geometries):
+    """Geodesic distance from the point to each polygon's nearest edge, using an
+    azimuthal equidistant projection centred on the point (exact from the centre)."""
+    aeqd = CRS.from_proj4(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m")
+    to_aeqd = Transformer.from_crs(4326, aeqd, always_xy=True)
+    projected = shapely.transform(
+        np.array(geometries, dtype=object),
+        lambda xy: np.column_stack(to_aeqd.transform(xy[:, 0], xy[:, 1])),
+    )
+    return shapely.distance(projected, shapely.Point(0, 0))
+
+
+def test_point_lookups(index):
+    assert [d.name for d in index.district_at(-2.1016, 57.1647)] == ["Aberdeen North"]
+    assert [d.code for d in index.district_at(-0.1276, 51.5034)] == ["E14001172"]  # Downing St
+    assert index.district_at(-30.0, 50.0) == []  # mid-Atlantic
+
+
+def test_a_shared_border_point_belongs_to_both_neighbours(index, geometries):
+    north = index.districts.index(index.district_at(-2.1016, 57.1647)[0])
+    neighbours = [
+        i
+        for i in range(len(geometries))
+        if i != north and shapely.touches(geometries[north], geometries[i])
+    ]
+    shared = shapely.intersection(geometries[north], geometries[neighbours[0]])
+    vertex = shapely.get_coordinates(shared)[0]
+    found = {d.code for d in index.district_at(*vertex)}
+    assert found == {index.districts[north].code, index.districts[neighbours[0]].code}
+
+
+@pytest.mark.parametrize(
+    "lon, lat",
+    [(-2.1016, 57.1647), (1.0, 56.5), (-1.5754, 54.7768), (-5.9, 54.6), (-0.1276, 51.5034)],
+    ids=["old-aberdeen", "north-sea", "durham", "belfast", "westminster"],
+)
+def test_nearest_is_exact_and_in_metres(index, geometries, lon, lat):
+    got = index.nearest(lon, lat, k=6)
+    truth = true_metres(lon, lat, geometries)
+    order = np.argsort(truth, kind="stable")[:6]
+    assert [n.district.code for n in got] == [index.districts[i].code for i in order]
+    for nearby, i in zip(got, order, strict=True):
+        assert nearby.metres == pytest.approx(truth[i], rel=0.02, abs=1.0)
+    assert [n.metres for n in got] == sorted(n.metres for n in got)
+
+
+def test_nearest_with_a_condition(index, geometries):
+    scottish = index.nearest(-1.5754, 54.7768, k=3, where=lambda d: d.code.startswith("S"))
+    assert len(scottish) == 3 and all(n.district.code.startswith("S") for n in scottish)
+    assert scottish[0].metres > 50_000  # Durham is a long way from Scotland
+    truth = true_metres(-1.5754, 54.7768, geometries)
+    best = min(
+        (t, d.code) for t, d in zip(truth, index.districts, strict=True) if d.code.startswith("S")
+    )
+    assert scottish[0].district.code == best[1]
+
+
+def test_nearest_finds_nothing_when_nothing_matches(index):
+    assert index.nearest(-1.5, 54.7, k=3, where=lambda d: False) == []
+    assert index.nearest(-1.5, 54.7, k=3, set_slug="no-such-set") == []
+
+
+def test_index_follows_activation_made_elsewhere(app, cli):
+    """A web worker notices an activation done by another process (here: the CLI
+    through its own session) and rebuilds; the check interval is 0 in tests."""
+    from tests.conftest import UK
+
+    with app.app_context():
+        assert len(services().spatial.get()) == 0
+    cli.ok(
+        "import",
+        "boundaries",
+        UK / "wards_bradford_E08000032_wd13.geojson",
+        "--set",
+        "bradford",
+        "--commit",
+    )
+    with app.app_context():
+        assert len(services().spatial.get()) == 0  # imported, not active
+    from turfmap.store.db import Database
+    from turfmap.store.generations import activate
+
+    other = Database()  # another process's connection
+    other.init(app.config["TURFMAP_DATABASE_URL"], schema=app.config["TURFMAP_DATABASE_SCHEMA"])
+    with other.transaction() as session:
+        activate(session, "bradford")
+    other.dispose()
+    with app.app_context():
+        assert len(services().spatial.get()) == 30
