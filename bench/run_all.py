@@ -1,0 +1,25 @@
+"""Run every benchmark and print its figures: `make bench` or `python -m bench.run_all`."""
+
+from __future__ import annotations
+
+import platform
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import bench_geojson, bench_import, bench_lookup  # noqa: E402
+
+
+def main() -> None:
+    print(
+        f"# turfmap benchmarks on {platform.node()} ({platform.processor() or 'cpu'}), "
+        f"Python {platform.python_version()}"
+    )
+    for module in (bench_import, bench_lookup, bench_geojson):
+        print(f"\n## {module.__name__.split('.')[-1]}")
+        module.run()
+
+
+if __name__ == "__main__":
+    main()
