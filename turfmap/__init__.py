@@ -23,14 +23,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         TURFMAP_CACHE_DIR=settings.cache_dir,
         TURFMAP_FETCH_MIRROR=settings.fetch_mirror,
         TURFMAP_INDEX_CHECK_SECONDS=settings.index_check_seconds,
+        TURFMAP_ROUTER_URL=settings.router_url,
+        TURFMAP_HOLD_WEIGHT=settings.hold_weight,
+        TURFMAP_GAIN_WEIGHT=settings.gain_weight,
     )
     if test_config:
         app.config.update(test_config)
-    extensions.init_app(
-        app,
-        url=app.config["TURFMAP_DATABASE_URL"],
-        schema=app.config["TURFMAP_DATABASE_SCHEMA"],
-        index_check_seconds=app.config["TURFMAP_INDEX_CHECK_SECONDS"],
-    )
+    extensions.init_app(app)
     register_web(app)
     return app

@@ -18,6 +18,9 @@ class Settings:
     cache_dir: Path
     fetch_mirror: str | None
     index_check_seconds: float
+    router_url: str | None
+    hold_weight: float
+    gain_weight: float
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -36,4 +39,8 @@ class Settings:
             # How often a web worker asks the database whether a generation was
             # activated elsewhere (CLI, another worker) and its index is stale.
             index_check_seconds=float(env.get("TURFMAP_INDEX_CHECK_SECONDS", "5")),
+            # An OSRM server's base URL for street-level travel times; unset: estimates.
+            router_url=env.get("TURFMAP_ROUTER_URL") or None,
+            hold_weight=float(env.get("TURFMAP_HOLD_WEIGHT", "1.0")),
+            gain_weight=float(env.get("TURFMAP_GAIN_WEIGHT", "1.0")),
         )

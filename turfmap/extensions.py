@@ -10,20 +10,33 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
+from turfmap.recommend.board import BoardHolder
+from turfmap.scoring.need import NeedWeights
 from turfmap.spatial.holder import IndexHolder
 from turfmap.store.db import Database
+from turfmap.travel.router import Router, make_router
 
 
 @dataclass
 class Services:
     db: Database
     spatial: IndexHolder
+    board: BoardHolder
+    router: Router
 
 
-def init_app(app: Flask, *, url: str, schema: str | None, index_check_seconds: float) -> Services:
+def init_app(app: Flask) -> Services:
+    config = app.config
     db = Database()
-    db.init(url, schema=schema)
-    services = Services(db=db, spatial=IndexHolder(db, check_seconds=index_check_seconds))
+    db.init(config["TURFMAP_DATABASE_URL"], schema=config["TURFMAP_DATABASE_SCHEMA"])
+    check = config["TURFMAP_INDEX_CHECK_SECONDS"]
+    weights = NeedWeights(hold=config["TURFMAP_HOLD_WEIGHT"], gain=config["TURFMAP_GAIN_WEIGHT"])
+    services = Services(
+        db=db,
+        spatial=IndexHolder(db, check_seconds=check),
+        board=BoardHolder(db, weights=weights, check_seconds=check),
+        router=make_router(config["TURFMAP_ROUTER_URL"]),
+    )
     app.extensions["turfmap"] = services
     return services
 

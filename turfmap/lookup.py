@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from turfmap.errors import InputError
+from turfmap.errors import InputError, NotFound
 from turfmap.pipeline.simplify import FULL_DETAIL_DECIMALS, band_for_zoom, geojson_geometry
+from turfmap.postcode import normalise_postcode
 from turfmap.spatial.index import SpatialIndex
 from turfmap.store import queries
-from turfmap.store.models import BoundarySet, ElectionResult, Need
+from turfmap.store.models import BoundarySet, Commitment, ElectionResult, Need
 
 MAX_FULL_DETAIL_FEATURES = 400  # full geometry only for a street-level box
 
@@ -145,3 +146,34 @@ def _map_properties(member, result, need) -> dict:
         "target_margin": None if result is None else round(result.target_margin, 4),
         "target_status": None if result is None else result.target_status,
     }
+
+
+def postcode_location(session, raw: str):
+    """(normalised postcode, Postcode row) or a 400/404 naming the problem."""
+    postcode = normalise_postcode(raw)
+    if postcode is None:
+        raise InputError(f"{raw!r} is not a UK postcode (for example AB10 1AN)")
+    found = queries.postcode_point(session, postcode)
+    if found is None:
+        raise NotFound(
+            f"postcode {postcode} is not in the postcode directory (or is no longer in use)"
+        )
+    return postcode, found
+
+
+def postcode_detail(session, index: SpatialIndex, raw: str, today: date) -> dict:
+    postcode, found = postcode_location(session, raw)
+    return {
+        "postcode": postcode,
+        "lat": found.lat,
+        "lon": found.lon,
+        "districts": districts_at_point(session, index, found.lon, found.lat, today),
+    }
+
+
+def record_commitment(session, index: SpatialIndex, set_slug: str, code: str, day: date):
+    """Store one volunteer's acceptance of a recommendation for ``day``."""
+    if not any(d.code == code and d.set_slug == set_slug for d in index.districts):
+        raise NotFound(f"no active district {code!r} in set {set_slug!r}")
+    boundary_set = queries.get_set(session, set_slug)
+    session.add(Commitment(set_id=boundary_set.id, district_code=code, day=day))

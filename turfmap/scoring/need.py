@@ -1,28 +1,85 @@
-"""Baseline need from an election result: the closer the seat, the more it needs us."""
+"""The need model: how much a district needs volunteers today, and why.
+
+Pure functions: results, coordinator statements and commitments in; a score with
+every ingredient that produced it out, so the interface can explain the choice.
+"""
 
 from __future__ import annotations
 
 import math
+from dataclasses import asdict, dataclass, field
+from datetime import date
 
 # A margin of this share of the vote gives need 100 * e^-1 = 37; a 40-point deficit ~0.
 MARGIN_SCALE = 0.10
+# Capacity: in a seat of top need, aim to reach this share of electors in one day,
+# at this many doors per volunteer per session.
+DOOR_SHARE_PER_DAY = 0.10
+DOORS_PER_VOLUNTEER = 100
+MIN_CAPACITY = 5
 
 
-def baseline_need(
-    margin: float, status: str, *, hold_weight: float = 1.0, gain_weight: float = 1.0
-) -> float:
-    """Need 0-100 from the target party's margin (a share of valid votes).
+@dataclass(frozen=True)
+class NeedWeights:
+    """How much seats to hold and seats to gain count (TURFMAP_HOLD_WEIGHT / _GAIN_WEIGHT)."""
+
+    hold: float = 1.0
+    gain: float = 1.0
+
+
+@dataclass(frozen=True)
+class Override:
+    """A coordinator's statement of a district's need."""
+
+    score: float
+    reason: str
+    author: str
+    updated: date
+    expires: date | None = None
+    capacity: int | None = None
+
+
+@dataclass(frozen=True)
+class NeedInputs:
+    margin: float | None  # target party's lead as a share of valid votes; None: no result
+    status: str | None  # hold | gain
+    electorate: int | None
+    result_date: date | None = None  # when the result (or computed need) was made
+    override: Override | None = None
+    committed: int = 0  # RSVPs and accepted recommendations for the day
+
+
+@dataclass(frozen=True)
+class NeedScore:
+    score: float  # 0-100: the need before anyone is sent
+    remaining: float  # 0-100: the need still unmet once commitments are counted
+    capacity: int  # volunteers the district can use in a day
+    committed: int
+    source: str  # computed | coordinator | none
+    stale_override: bool  # a coordinator statement that has expired
+    age_days: int | None  # age of what the score rests on
+    margin: float | None
+    status: str | None
+    reason: str
+    ingredients: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def baseline_need(margin: float, status: str, *, weights: NeedWeights = NeedWeights()) -> float:
+    """Need 0-100 from the target party's margin: the closer, the higher.
 
     >>> round(baseline_need(0.0004, "hold"), 1)   # Hendon, held by 15 votes
     100.0
     >>> round(baseline_need(-0.10, "gain"), 1)
     36.8
-    >>> baseline_need(-0.40, "gain") < 0.01
+    >>> baseline_need(-0.40, "gain") < 0.01       # out of reach
     True
-    >>> round(baseline_need(0.05, "hold", hold_weight=0.5), 1)
+    >>> round(baseline_need(0.05, "hold", weights=NeedWeights(hold=0.5)), 1)
     38.9
     """
-    weight = hold_weight if status == "hold" else gain_weight
+    weight = weights.hold if status == "hold" else weights.gain
     return max(0.0, min(100.0, 100.0 * weight * math.exp(-((margin / MARGIN_SCALE) ** 2))))
 
 
@@ -37,3 +94,111 @@ def need_reason(margin: float, status: str, target: str, winner: str, majority: 
     if status == "hold":
         return f"{target} holds this seat by {majority:,} votes ({margin:.1%} of the vote)."
     return f"{target} is {-margin:.1%} of the vote behind {winner} here."
+
+
+def day_capacity(score: float, electorate: int | None) -> int:
+    """Volunteers a district can put to use in a day, from its need and size.
+
+    >>> day_capacity(100, 75_000)
+    75
+    >>> day_capacity(40, 75_000)
+    30
+    >>> day_capacity(0.5, 75_000), day_capacity(80, None)
+    (5, 5)
+    """
+    if not electorate:
+        return MIN_CAPACITY
+    wanted = electorate * (score / 100) * DOOR_SHARE_PER_DAY / DOORS_PER_VOLUNTEER
+    return max(MIN_CAPACITY, math.ceil(wanted))
+
+
+def assess(inputs: NeedInputs, today: date, *, weights: NeedWeights = NeedWeights()) -> NeedScore:
+    """The district's need today, with its ingredients.
+
+    A coordinator's statement wins until it expires; after that the result-based
+    baseline applies again and the statement is reported as stale.
+
+    >>> today = date(2026, 11, 23)
+    >>> hendon = NeedInputs(margin=0.0004, status="hold", electorate=74_865)
+    >>> s = assess(hendon, today)
+    >>> s.source, round(s.score), s.capacity, round(s.remaining)
+    ('computed', 100, 75, 100)
+    >>> s = assess(NeedInputs(0.0004, "hold", 74_865, committed=60), today)
+    >>> round(s.remaining)
+    20
+    >>> flooded = assess(NeedInputs(0.0004, "hold", 74_865, committed=90), today)
+    >>> flooded.remaining
+    0.0
+    >>> note = Override(20, "Fully staffed by the branch", "alice", date(2026, 11, 1),
+    ...                 expires=date(2026, 12, 1))
+    >>> s = assess(NeedInputs(0.0004, "hold", 74_865, override=note), today)
+    >>> s.source, s.score, s.stale_override, s.reason
+    ('coordinator', 20, False, 'Fully staffed by the branch')
+    >>> s = assess(NeedInputs(0.0004, "hold", 74_865, override=note), date(2026, 12, 2))
+    >>> s.source, round(s.score), s.stale_override
+    ('computed', 100, True)
+    """
+    override = inputs.override
+    stale = bool(override and override.expires and override.expires < today)
+    if override and not stale:
+        score, source, reason = override.score, "coordinator", override.reason
+        capacity = override.capacity or day_capacity(score, inputs.electorate)
+        based_on = override.updated
+    elif inputs.margin is not None and inputs.status is not None:
+        score = baseline_need(inputs.margin, inputs.status, weights=weights)
+        source, reason = "computed", _margin_words(inputs.margin, inputs.status)
+        capacity = day_capacity(score, inputs.electorate)
+        based_on = inputs.result_date
+    else:
+        score, source, reason, capacity, based_on = (
+            0.0,
+            "none",
+            "No result or need recorded.",
+            0,
+            None,
+        )
+    if stale:
+        reason += f" (A coordinator's note expired on {override.expires}.)"
+    free = max(capacity - inputs.committed, 0)
+    remaining = score * free / capacity if capacity else 0.0
+    age = (today - based_on).days if based_on else None
+    ingredients = {
+        "margin": inputs.margin,
+        "status": inputs.status,
+        "override": None
+        if override is None
+        else {
+            "score": override.score,
+            "author": override.author,
+            "expires": override.expires.isoformat() if override.expires else None,
+            "stale": stale,
+        },
+        "capacity": capacity,
+        "committed": inputs.committed,
+        "age_days": age,
+    }
+    return NeedScore(
+        score,
+        remaining,
+        capacity,
+        inputs.committed,
+        source,
+        stale,
+        age,
+        inputs.margin,
+        inputs.status,
+        reason,
+        ingredients,
+    )
+
+
+def _margin_words(margin: float, status: str) -> str:
+    """
+    >>> _margin_words(0.0004, "hold"), _margin_words(-0.2, "gain")
+    ('Held by 0.0% of the vote.', 'Behind by 20.0% of the vote.')
+    """
+    return (
+        f"Held by {margin:.1%} of the vote."
+        if status == "hold"
+        else (f"Behind by {-margin:.1%} of the vote.")
+    )

@@ -35,6 +35,8 @@ class IndexedDistrict:
 class Nearby:
     district: IndexedDistrict
     metres: float  # to the nearest edge; 0 when the point is inside
+    lon: float  # the nearest point of the district (the origin itself when inside)
+    lat: float
 
 
 class SpatialIndex:
@@ -93,45 +95,67 @@ class SpatialIndex:
         """The ``k`` districts with the nearest edge, nearest first, optionally only
         those for which ``where`` is true. The search square doubles until it holds k
         matches no farther than its half-width, so the answer is exact."""
-        x, y = _TO_MERCATOR.transform(lon, lat)
-        origin = shapely.Point(x, y)
         allowed = self._allowed(set_slug, where)
         if not allowed.any():
             return []
         radius = start_metres
         while True:
-            # The box must hold everything within `radius` metres, so size it with
-            # the Mercator scale at its poleward edge, where the scale is largest.
-            edge_lat = min(abs(lat) + radius / METRES_PER_DEGREE, 85.0)
-            half = radius / math.cos(math.radians(edge_lat))
-            candidates = self._mercator_tree.query(
-                shapely.box(x - half, y - half, x + half, y + half)
-            )
-            candidates = candidates[allowed[candidates]]
-            metres = self._metres(origin, lat, candidates)
-            within = metres <= radius
-            everything = half > 40_000_000
-            if within.sum() >= k or everything:
-                keep = np.ones_like(within) if everything else within
-                order = np.argsort(metres[keep], kind="stable")[:k]
-                chosen, dist = candidates[keep][order], metres[keep][order]
-                return [
-                    Nearby(self.districts[i], float(m)) for i, m in zip(chosen, dist, strict=True)
-                ]
+            found = self._search(lon, lat, radius, allowed)
+            close = [n for n in found if n.metres <= radius]
+            if len(close) >= k or radius > 40_000_000:
+                return (found if radius > 40_000_000 else close)[:k]
             radius *= 2
 
-    def _metres(self, origin, lat: float, candidates: np.ndarray) -> np.ndarray:
-        """Ground distance from the origin to each candidate's nearest edge.
+    def within(
+        self,
+        lon: float,
+        lat: float,
+        metres: float,
+        *,
+        set_slug: str | None = None,
+        where: Callable[[IndexedDistrict], bool] | None = None,
+    ) -> list[Nearby]:
+        """Every district whose nearest edge is within ``metres``, nearest first."""
+        allowed = self._allowed(set_slug, where)
+        if not allowed.any():
+            return []
+        return [n for n in self._search(lon, lat, metres, allowed) if n.metres <= metres]
 
-        Mercator distance times the cosine of the latitude halfway to the nearest
-        point: Mercator is conformal, so this is within ~0.5% up to a few hundred
-        km, and it costs one projection at build time rather than one per query.
+    def _search(self, lon, lat, radius, allowed) -> list[Nearby]:
+        """Allowed districts in a box sure to hold all within ``radius``, nearest first.
+        The box is sized with the Mercator scale at its poleward edge, the largest."""
+        x, y = _TO_MERCATOR.transform(lon, lat)
+        edge_lat = min(abs(lat) + radius / METRES_PER_DEGREE, 85.0)
+        half = radius / math.cos(math.radians(edge_lat))
+        candidates = self._mercator_tree.query(shapely.box(x - half, y - half, x + half, y + half))
+        candidates = candidates[allowed[candidates]]
+        if len(candidates) == 0:
+            return []
+        lines = shapely.shortest_line(shapely.Point(x, y), self._mercator[candidates])
+        far = shapely.get_coordinates(shapely.get_point(lines, 1))
+        far_lon = np.degrees(far[:, 0] / EARTH_RADIUS)
+        far_lat = np.degrees(2 * np.arctan(np.exp(far[:, 1] / EARTH_RADIUS)) - np.pi / 2)
+        metres = self._metres(lines, lat, far_lat)
+        order = np.argsort(metres, kind="stable")
+        return [
+            Nearby(
+                self.districts[candidates[i]],
+                float(metres[i]),
+                float(far_lon[i]),
+                float(far_lat[i]),
+            )
+            for i in order
+        ]
+
+    @staticmethod
+    def _metres(lines, lat: float, far_lat: np.ndarray) -> np.ndarray:
+        """Ground length of Mercator ``lines`` from the origin at ``lat``.
+
+        Mercator length times the cosine of the latitude halfway along: Mercator is
+        conformal, so this is within ~0.5% up to a few hundred km, and it costs one
+        projection at build time rather than one per query.
         """
-        lines = shapely.shortest_line(origin, self._mercator[candidates])
-        far_y = shapely.get_coordinates(shapely.get_point(lines, 1))[:, 1]
-        far_lat = np.degrees(2 * np.arctan(np.exp(far_y / EARTH_RADIUS)) - np.pi / 2)
-        mid = np.radians((lat + far_lat) / 2)
-        return shapely.length(lines) * np.cos(mid)
+        return shapely.length(lines) * np.cos(np.radians((lat + far_lat) / 2))
 
     def _allowed(self, set_slug, where) -> np.ndarray:
         allowed = np.zeros(len(self.districts), dtype=bool)

@@ -155,6 +155,9 @@ class Need(Base):
     author: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_on: Mapped[date | None] = mapped_column(Date)
+    # Volunteers the district can use in a day, where a coordinator knows better
+    # than the estimate from need and electorate.
+    capacity: Mapped[int | None] = mapped_column(Integer)
     import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))
 
 
@@ -165,3 +168,54 @@ class Postcode(Base):
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
     import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))
+
+
+class Commitment(Base):
+    """A volunteer's accepted recommendation: one person for one district on one day.
+    Counted against the district's capacity so the next volunteer is sent elsewhere."""
+
+    __tablename__ = "commitments"
+    __table_args__ = (Index("ix_commitments_day", "set_id", "day", "district_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("boundary_sets.id"))
+    district_code: Mapped[str] = mapped_column(String(40))
+    day: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CanvassSession(Base):
+    """A canvassing session: hosted at a meeting point, public once approved."""
+
+    __tablename__ = "canvass_sessions"
+    __table_args__ = (Index("ix_sessions_start", "status", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("boundary_sets.id"))
+    district_code: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    capacity: Mapped[int] = mapped_column(Integer)
+    contact: Mapped[str] = mapped_column(String(500), default="")
+    accessibility: Mapped[str] = mapped_column(Text, default="")
+    short_walks: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), default="proposed")  # approved, rejected
+    host: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    rsvps: Mapped[list[Rsvp]] = relationship(back_populates="session")
+
+
+class Rsvp(Base):
+    __tablename__ = "rsvps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("canvass_sessions.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    contact: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    session: Mapped[CanvassSession] = relationship(back_populates="rsvps")

@@ -13,12 +13,15 @@ from turfmap.errors import InputError, NotFound
 from turfmap.store.models import (
     Base,
     BoundarySet,
+    CanvassSession,
+    Commitment,
     District,
     DistrictShape,
     ElectionResult,
     Generation,
     Need,
     Postcode,
+    Rsvp,
 )
 
 
@@ -221,3 +224,63 @@ def active_checksum(session: Session) -> str:
     ):
         digest.update(repr(tuple(row)).encode())
     return digest.hexdigest()
+
+
+def committed_counts(session: Session, set_id: int, day: date) -> dict[str, int]:
+    """Volunteers already committed to each district on ``day``: accepted
+    recommendations plus RSVPs to approved sessions that day."""
+    counts: dict[str, int] = {}
+    for code, n in session.execute(
+        select(Commitment.district_code, func.count())
+        .where(Commitment.set_id == set_id, Commitment.day == day)
+        .group_by(Commitment.district_code)
+    ):
+        counts[code] = counts.get(code, 0) + n
+    for code, starts_at, n in session.execute(
+        select(CanvassSession.district_code, CanvassSession.starts_at, func.count(Rsvp.id))
+        .join(Rsvp, Rsvp.session_id == CanvassSession.id)
+        .where(CanvassSession.set_id == set_id, CanvassSession.status == "approved")
+        .group_by(CanvassSession.id)
+    ):
+        if starts_at.date() == day:
+            counts[code] = counts.get(code, 0) + n
+    return counts
+
+
+def upcoming_sessions(session: Session, set_id: int, after) -> list[tuple[CanvassSession, int]]:
+    """Approved sessions that have not ended, with their RSVP counts, soonest first."""
+    rows = session.execute(
+        select(CanvassSession, func.count(Rsvp.id))
+        .outerjoin(Rsvp, Rsvp.session_id == CanvassSession.id)
+        .where(
+            CanvassSession.set_id == set_id,
+            CanvassSession.status == "approved",
+            CanvassSession.ends_at >= after,
+        )
+        .group_by(CanvassSession.id)
+        .order_by(CanvassSession.starts_at)
+    ).all()
+    return [(s, n) for s, n in rows]
+
+
+def needs_state_token(session: Session) -> str:
+    """Changes when anything feeding the need model changes."""
+    parts = [
+        session.scalar(select(func.max(Need.id))),
+        session.scalar(select(func.max(ElectionResult.id))),
+        session.scalar(select(func.count(Commitment.id))),
+        session.scalar(select(func.count(Rsvp.id))),
+        session.scalar(select(func.count(CanvassSession.id))),
+        session.scalar(select(func.max(CanvassSession.created_at))),
+    ]
+    return "|".join(str(p) for p in parts) + "|" + index_state_token(session)
+
+
+def latest_coordinator_needs(session: Session, set_id: int) -> dict[str, Need]:
+    """Per district, the newest coordinator statement, expired or not."""
+    rows = session.scalars(
+        select(Need)
+        .where(Need.set_id == set_id, Need.source == "coordinator")
+        .order_by(Need.created_at, Need.id)
+    )
+    return {need.district_code: need for need in rows}

@@ -9,6 +9,7 @@ from turfmap.errors import TurfmapError
 
 
 def register_web(app: Flask) -> None:
+    from turfmap.web import api_volunteer  # noqa: F401  (adds its routes to api)
     from turfmap.web.api import api
 
     app.register_blueprint(api)

@@ -60,3 +60,40 @@ def bbox(args, name: str = "bbox") -> tuple[float, float, float, float] | None:
             "and -90 <= south < north <= 90"
         )
     return west, south, east, north
+
+
+def flag(args, name: str) -> bool:
+    """A yes/no query parameter.
+
+    >>> flag({"short_walks": "1"}, "short_walks"), flag({}, "short_walks")
+    (True, False)
+    >>> flag({"x": "perhaps"}, "x")
+    Traceback (most recent call last):
+    turfmap.errors.InputError: x='perhaps' must be one of 1, 0, true, false, yes, no
+    """
+    raw = (args.get(name) or "").strip().lower()
+    if raw in ("", "0", "false", "no"):
+        return False
+    if raw in ("1", "true", "yes"):
+        return True
+    raise InputError(f"{name}={args.get(name)!r} must be one of 1, 0, true, false, yes, no")
+
+
+def whole_number(args, name: str, *, low: int, high: int, default: int) -> int:
+    """
+    >>> whole_number({"limit": "100000"}, "limit", low=1, high=50, default=5)
+    Traceback (most recent call last):
+    turfmap.errors.InputError: limit=100000 is out of range: it must be between 1 and 50
+    >>> whole_number({"limit": "2.5"}, "limit", low=1, high=50, default=5)
+    Traceback (most recent call last):
+    turfmap.errors.InputError: limit='2.5' is not a whole number
+    """
+    raw = args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.strip().lstrip("-").isdigit():
+        raise InputError(f"{name}={raw!r} is not a whole number")
+    value = int(raw)
+    if not low <= value <= high:
+        raise InputError(f"{name}={raw} is out of range: it must be between {low} and {high}")
+    return value

@@ -1,0 +1,281 @@
+"""Recommendations on the real UK seats, and the JSON API around them."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from tests.conftest import PACKAGES
+from turfmap.errors import SourceUnavailable
+from turfmap.travel.router import OsrmRouter
+
+
+@pytest.fixture
+def client(uk_app):
+    return uk_app.test_client()
+
+
+def get(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, response.get_json()
+    return response.get_json()
+
+
+def test_aberdeen_postcode_resolves_and_recommends_scottish_seats(client):
+    found = get(client, "/api/v1/postcodes/ab101an")
+    assert found["postcode"] == "AB10 1AN"
+    assert [d["code"] for d in found["districts"]] == ["S14000061"]  # Aberdeen South
+    body = get(client, "/api/v1/recommend?postcode=AB10%201AN")
+    assert body["origin"]["postcode"] == "AB10 1AN"
+    assert body["district"]["code"] == "S14000061"
+    codes = [r["code"] for r in body["recommendations"]]
+    assert codes and all(code.startswith("S") for code in codes)
+    first = body["recommendations"][0]
+    assert first["code"] == "S14000060"  # Aberdeen North: SNP by 4.2%, next door
+    assert first["why"].startswith("Lab 4.2% behind SNP; 0 of ")
+    assert first["why_parts"]["travel_source"] == "estimate"
+    assert [r["score"] for r in body["recommendations"]] == sorted(
+        (r["score"] for r in body["recommendations"]), reverse=True
+    )
+
+
+def test_hendon_first_for_labour(client):
+    hendon = get(client, "/api/v1/districts/E14001279")["point"]
+    body = get(client, f"/api/v1/recommend?lat={hendon['lat']}&lon={hendon['lon']}")
+    assert body["district"]["code"] == "E14001279"
+    first = body["recommendations"][0]
+    assert (first["code"], first["majority"], first["travel_minutes"]) == ("E14001279", 15, 0)
+    assert first["why"].startswith("Lab holds it by 15 votes;")
+    assert first["why"].endswith("you are in this district.")
+
+
+def test_own_district_is_shown_even_when_its_need_is_low(client):
+    # Central Glasgow point in a seat Labour holds by a wide margin? Use Orkney: LD, far.
+    body = get(client, "/api/v1/recommend?lat=58.98&lon=-2.96")
+    home = body["district"]
+    assert home["name"] == "Orkney and Shetland" and home["need"] < 5
+    assert "Orkney and Shetland" not in [r["name"] for r in body["recommendations"]]
+    own = get(client, "/api/v1/recommend?lat=58.98&lon=-2.96&own_area=1")
+    assert own["district"]["code"] == home["code"]
+    assert all(r["code"] == home["code"] for r in own["recommendations"])
+
+
+def test_own_area_only_keeps_to_the_home_district(client):
+    body = get(client, "/api/v1/recommend?postcode=AB10%201AN&own_area=yes")
+    assert [r["code"] for r in body["recommendations"]] == ["S14000061"]
+
+
+@pytest.mark.parametrize(
+    "mode, minutes", [("walk", 20), ("cycle", 30), ("transit", 45), ("drive", 30)]
+)
+def test_mode_and_max_minutes_are_honoured(client, mode, minutes):
+    body = get(
+        client,
+        f"/api/v1/recommend?lat=51.5034&lon=-0.1276&mode={mode}&max_minutes={minutes}&limit=10",
+    )
+    assert body["constraints"]["mode"] == mode
+    assert body["recommendations"]
+    assert all(r["travel_minutes"] <= minutes for r in body["recommendations"])
+    assert all(
+        f"by {mode}" in r["why"] or r["travel_minutes"] == 0 for r in body["recommendations"]
+    )
+
+
+def test_short_walks_only(client):
+    walk = get(client, "/api/v1/recommend?lat=51.5034&lon=-0.1276&mode=walk&limit=20")
+    short = get(
+        client, "/api/v1/recommend?lat=51.5034&lon=-0.1276&mode=walk&limit=20&short_walks=1"
+    )
+    assert max(r["travel_minutes"] for r in walk["recommendations"]) > 10
+    assert all(r["travel_minutes"] <= 10 for r in short["recommendations"])
+
+
+def test_limit(client):
+    body = get(client, "/api/v1/recommend?lat=51.5034&lon=-0.1276&limit=2")
+    assert len(body["recommendations"]) == 2
+
+
+def test_origin_at_sea_still_gets_the_nearest_districts(client):
+    body = get(client, "/api/v1/recommend?lat=56.5&lon=1.0&mode=walk&max_minutes=30")
+    assert body["district"] is None
+    assert len(body["recommendations"]) == 5
+    assert "these are the nearest" in body["note"]
+    assert body["recommendations"][0]["distance_km"] > 10
+
+
+@pytest.mark.parametrize(
+    "query, status, fragment",
+    [
+        ("", 400, "give a postcode, or lat and lon"),
+        ("lat=57.1", 400, "lon is required"),
+        ("lat=abc&lon=1", 400, "lat='abc' is not a number"),
+        ("lat=91&lon=1", 400, "lat=91 is out of range"),
+        ("lat=57&lon=-2&limit=100000", 400, "limit=100000 is out of range"),
+        ("lat=57&lon=-2&limit=two", 400, "limit='two' is not a whole number"),
+        ("lat=57&lon=-2&max_minutes=0", 400, "max_minutes=0 is out of range"),
+        ("lat=57&lon=-2&mode=boat", 400, "mode='boat' is not one of walk, cycle"),
+        ("lat=57&lon=-2&own_area=perhaps", 400, "own_area='perhaps' must be one of"),
+        ("lat=57&lon=-2&set=nowhere", 404, "set='nowhere' is not an active boundary set"),
+        ("postcode=hello", 400, "'hello' is not a UK postcode"),
+        ("postcode=ZZ99%209ZZ", 404, "postcode ZZ99 9ZZ is not in the postcode directory"),
+        ("postcode=AB10%201AA", 404, "no longer in use"),  # terminated in ONSPD
+        ("postcode=AB10%201AN&lat=57&lon=-2", 400, "not both"),
+    ],
+)
+def test_bad_recommend_queries(client, query, status, fragment):
+    error = get(client, f"/api/v1/recommend?{query}", status)["error"]
+    assert fragment in error["message"]
+
+
+def test_bad_postcode_lookups(client):
+    assert "not a UK postcode" in get(client, "/api/v1/postcodes/12345", 400)["error"]["message"]
+    get(client, "/api/v1/postcodes/ZZ99%209ZZ", 404)
+
+
+@pytest.fixture
+def montreal(app, cli):
+    cli.ok(
+        "import",
+        "boundaries",
+        PACKAGES / "plotly-7.1.0_election_montreal2013.geojson",
+        "--set",
+        "mtl",
+        "--code-field",
+        "id",
+        "--name-field",
+        "district",
+        "--commit",
+    )
+    cli.ok("generations", "activate", "mtl")
+    cli.ok(
+        "import",
+        "results",
+        PACKAGES / "plotly-7.1.0_election_montreal2013.csv",
+        "--set",
+        "mtl",
+        "--target-party",
+        "Bergeron",
+        "--commit",
+    )
+    return app.test_client()
+
+
+def test_accepting_a_recommendation_lowers_remaining_need(montreal):
+    before = get(montreal, "/api/v1/recommend?lat=45.52&lon=-73.58&limit=1")
+    first = before["recommendations"][0]
+    capacity = first["why_parts"]["capacity"]
+    for _ in range(capacity):
+        response = montreal.post("/api/v1/commitments", json={"code": first["code"]})
+        assert response.status_code == 201
+    assert response.get_json()["remaining_need"] == 0
+    after = get(montreal, "/api/v1/recommend?lat=45.52&lon=-73.58&limit=5")
+    codes = [r["code"] for r in after["recommendations"]]
+    assert first["code"] not in codes  # full: the next volunteer goes elsewhere
+
+
+@pytest.mark.parametrize(
+    "body, status, fragment",
+    [
+        (None, 400, "send JSON like"),
+        ({"code": 7}, 400, "send JSON like"),
+        ({"code": "nope"}, 404, "no active district 'nope'"),
+        ({"code": "101", "day": "soon"}, 400, "day='soon' is not a date"),
+        ({"code": "101", "day": "1999-01-01"}, 400, "must be today or within the next 90 days"),
+    ],
+)
+def test_bad_commitments(montreal, body, status, fragment):
+    response = (
+        montreal.post("/api/v1/commitments", json=body)
+        if body
+        else montreal.post("/api/v1/commitments", data="x")
+    )
+    assert response.status_code == status
+    assert fragment in response.get_json()["error"]["message"]
+
+
+class FakeOsrm(BaseHTTPRequestHandler):
+    """Answers OSRM's table service: 2 minutes per listed place, in order."""
+
+    requests: list[str] = []
+
+    def do_GET(self):
+        FakeOsrm.requests.append(self.path)
+        if "/table/v1/foot/" not in self.path:
+            self.send_response(400)
+            self.end_headers()
+            self.wfile.write(json.dumps({"code": "InvalidQuery", "message": "no"}).encode())
+            return
+        places = self.path.split("/table/v1/foot/")[1].split("?")[0].split(";")
+        body = {"code": "Ok", "durations": [[0.0] + [120.0 * i for i in range(1, len(places))]]}
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(json.dumps(body).encode())
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def osrm():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeOsrm)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    FakeOsrm.requests = []
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_osrm_router_contract(osrm):
+    router = OsrmRouter(osrm)
+    got = router.minutes((-2.1, 57.1), [(-2.0, 57.2), (-2.2, 57.3)], [100.0, 200.0], "walk")
+    assert got == [2.0, 4.0]
+    path = FakeOsrm.requests[0]
+    assert path.startswith("/table/v1/foot/-2.100000,57.100000;-2.000000,57.200000;")
+    assert "sources=0" in path and "annotations=duration" in path
+    with pytest.raises(SourceUnavailable, match="InvalidQuery"):
+        router.minutes((-2.1, 57.1), [(-2.0, 57.2)], [100.0], "drive")
+    with pytest.raises(SourceUnavailable, match="no 'transit' profile"):
+        router.minutes((-2.1, 57.1), [(-2.0, 57.2)], [100.0], "transit")
+    with pytest.raises(SourceUnavailable, match="failed"):
+        OsrmRouter("http://127.0.0.1:9").minutes((0, 0), [(1, 1)], [1.0], "walk")
+
+
+def test_recommend_through_a_router_and_its_failure(backend, tmp_path, osrm):
+    from tests.conftest import Cli, make_app
+
+    app = make_app(backend, tmp_path, TURFMAP_ROUTER_URL=osrm)
+    cli = Cli(app)
+    cli.ok(
+        "import",
+        "boundaries",
+        PACKAGES / "plotly-7.1.0_election_montreal2013.geojson",
+        "--set",
+        "mtl",
+        "--code-field",
+        "id",
+        "--name-field",
+        "district",
+        "--commit",
+    )
+    cli.ok("generations", "activate", "mtl")
+    cli.ok(
+        "import",
+        "results",
+        PACKAGES / "plotly-7.1.0_election_montreal2013.csv",
+        "--set",
+        "mtl",
+        "--target-party",
+        "Bergeron",
+        "--commit",
+    )
+    client = app.test_client()
+    walk = get(client, "/api/v1/recommend?lat=45.52&lon=-73.58&mode=walk&limit=10")
+    sources = {r["travel_source"] for r in walk["recommendations"]}
+    assert sources == {"osrm"} and walk["note"] is None
+    transit = get(client, "/api/v1/recommend?lat=45.52&lon=-73.58&mode=transit")
+    assert {r["travel_source"] for r in transit["recommendations"]} == {"estimate"}
+    assert transit["note"].startswith("Travel times are estimates: the OSRM router has no")

@@ -1,0 +1,1 @@
+"""Recommendations and dispatch: where to send each volunteer, and why."""

@@ -1,0 +1,179 @@
+"""The need board: every active district's need for today, in memory.
+
+Built from the store (results, coordinator needs, commitments, sessions) through
+the pure need model, and rebuilt when any of those change, so a recommendation
+costs no database round trip. Accepting a recommendation updates the board at
+once (commit) as well as the store, so the next volunteer sees it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+
+from turfmap.scoring.need import NeedInputs, NeedScore, NeedWeights, Override, assess
+from turfmap.store import queries
+from turfmap.store.db import Database
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    lon: float
+    lat: float
+    capacity: int
+    booked: int
+    short_walks: bool
+    accessibility: str
+    contact: str
+
+    @property
+    def free(self) -> int:
+        return max(self.capacity - self.booked, 0)
+
+
+@dataclass
+class DistrictNeed:
+    set_slug: str
+    code: str
+    name: str
+    holder: str | None
+    runner_up: str | None
+    majority: int | None
+    target_party: str | None
+    inputs: NeedInputs
+    need: NeedScore
+    sessions: list[SessionInfo] = field(default_factory=list)
+
+
+@dataclass
+class NeedBoard:
+    day: date
+    weights: NeedWeights
+    districts: dict[tuple[str, str], DistrictNeed]
+    top_level_sets: list[str]
+
+    def get(self, set_slug: str, code: str) -> DistrictNeed | None:
+        return self.districts.get((set_slug, code))
+
+    def commit(self, set_slug: str, code: str, volunteers: int = 1) -> DistrictNeed:
+        """Count ``volunteers`` more against the district today."""
+        entry = self.districts[(set_slug, code)]
+        entry.inputs = replace(entry.inputs, committed=entry.inputs.committed + volunteers)
+        entry.need = assess(entry.inputs, self.day, weights=self.weights)
+        return entry
+
+
+def build_board(session, day: date, weights: NeedWeights) -> NeedBoard:
+    districts: dict[tuple[str, str], DistrictNeed] = {}
+    top_level = []
+    now = datetime.now(UTC)
+    for boundary_set, generation, _, _ in queries.sets_summary(session):
+        if generation is None:
+            continue
+        if boundary_set.parent_set_id is None:
+            top_level.append(boundary_set.slug)
+        results = queries.latest_results(session, boundary_set.id)
+        needs = queries.current_needs(session, boundary_set.id, day)
+        statements = queries.latest_coordinator_needs(session, boundary_set.id)
+        committed = queries.committed_counts(session, boundary_set.id, day)
+        sessions: dict[str, list[SessionInfo]] = {}
+        for item, booked in queries.upcoming_sessions(session, boundary_set.id, now):
+            sessions.setdefault(item.district_code, []).append(_session_info(item, booked))
+        for district in generation.districts:
+            result = results.get(district.code)
+            inputs = NeedInputs(
+                margin=result.target_margin if result else None,
+                status=result.target_status if result else None,
+                electorate=result.electorate if result else None,
+                result_date=_computed_on(needs.get(district.code)),
+                override=_override(needs.get(district.code), statements.get(district.code)),
+                committed=committed.get(district.code, 0),
+            )
+            districts[(boundary_set.slug, district.code)] = DistrictNeed(
+                boundary_set.slug,
+                district.code,
+                district.name,
+                result.winner if result else None,
+                result.runner_up if result else None,
+                result.majority if result else None,
+                result.target_party if result else None,
+                inputs,
+                assess(inputs, day, weights=weights),
+                sessions.get(district.code, []),
+            )
+    return NeedBoard(day, weights, districts, sorted(top_level))
+
+
+def _computed_on(need) -> date | None:
+    return need.created_at.date() if need is not None and need.source == "computed" else None
+
+
+def _override(current, latest_statement) -> Override | None:
+    """The coordinator statement in force, else the latest expired one (shown as stale)."""
+    if current is not None and current.source == "coordinator":
+        return _as_override(current)
+    return _as_override(latest_statement) if latest_statement is not None else None
+
+
+def _as_override(need) -> Override:
+    return Override(
+        need.score, need.reason, need.author, need.created_at.date(), need.expires_on, need.capacity
+    )
+
+
+def _session_info(item, booked: int) -> SessionInfo:
+    return SessionInfo(
+        item.id,
+        item.title,
+        item.starts_at,
+        item.ends_at,
+        item.lon,
+        item.lat,
+        item.capacity,
+        booked,
+        item.short_walks,
+        item.accessibility,
+        item.contact,
+    )
+
+
+class BoardHolder:
+    """Keeps a worker's board current: rebuilt when the store's need state changes
+    (checked at most every ``check_seconds``) or the day turns."""
+
+    def __init__(self, db: Database, *, weights: NeedWeights, check_seconds: float = 5.0):
+        self._db = db
+        self._weights = weights
+        self._check_seconds = check_seconds
+        self._lock = threading.Lock()
+        self._board: NeedBoard | None = None
+        self._token: str | None = None
+        self._checked_at = 0.0
+
+    def get(self, today: date | None = None) -> NeedBoard:
+        today = today or date.today()
+        fresh = time.monotonic() - self._checked_at < self._check_seconds
+        if self._board is not None and fresh and self._board.day == today:
+            return self._board
+        with self._lock:
+            with self._db.session() as session:
+                token = f"{queries.needs_state_token(session)}|{today}"
+                if self._board is None or token != self._token:
+                    self._board = build_board(session, today, self._weights)
+                    self._token = token
+            self._checked_at = time.monotonic()
+            return self._board
+
+    def note_commitment(self, set_slug: str, code: str) -> None:
+        """Apply a commitment this worker just stored, without a rebuild."""
+        with self._lock:
+            if self._board is not None:
+                self._board.commit(set_slug, code)
+                with self._db.session() as session:
+                    self._token = f"{queries.needs_state_token(session)}|{self._board.day}"

@@ -1,0 +1,152 @@
+"""Ranking districts for one volunteer (pure: no Flask, no database).
+
+score = remaining need x travel factor. Remaining need already counts volunteers
+committed elsewhere today, so a seat that is filling up sinks in the list; travel
+halves the score every 40 minutes (travel.estimate.travel_factor).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from turfmap.errors import InputError
+from turfmap.scoring.need import NeedScore
+from turfmap.travel.estimate import DEFAULT_MODE, MODES, travel_factor
+
+SHORT_WALK_MINUTES = 10.0
+MIN_REMAINING = 0.5  # below this a district has nothing left to offer today
+
+
+@dataclass(frozen=True)
+class Constraints:
+    mode: str = DEFAULT_MODE
+    max_minutes: float = 60.0
+    limit: int = 5
+    own_area_only: bool = False
+    short_walks: bool = False
+
+    def __post_init__(self):
+        if self.mode not in MODES:
+            raise InputError(f"mode={self.mode!r} is not one of {', '.join(MODES)}")
+
+
+@dataclass(frozen=True)
+class Option:
+    """A district a volunteer could go to, with how far and how long."""
+
+    set_slug: str
+    code: str
+    name: str
+    holder: str | None
+    majority: int | None
+    need: NeedScore
+    metres: float
+    minutes: float
+    walking_minutes: float
+    travel_source: str  # estimate | osrm
+    mode: str = DEFAULT_MODE
+    target_party: str | None = None
+
+
+@dataclass(frozen=True)
+class Ranked:
+    option: Option
+    score: float
+    why: str
+    why_parts: dict
+
+
+def eligible(option: Option, constraints: Constraints, home_code: str | None) -> bool:
+    """Whether the volunteer's constraints allow this district.
+
+    >>> from turfmap.scoring.need import NeedScore
+    >>> need = NeedScore(80, 80, 40, 0, "computed", False, 1, 0.01, "hold", "Held.")
+    >>> near = Option("s", "A", "Alpha", "Lab", 100, need, 900, 14.0, 14.0, "estimate")
+    >>> eligible(near, Constraints(), None)
+    True
+    >>> eligible(near, Constraints(short_walks=True), None)     # 14 minutes on foot
+    False
+    >>> eligible(near, Constraints(own_area_only=True), "B")
+    False
+    >>> eligible(near, Constraints(max_minutes=10), None)
+    False
+    """
+    if constraints.own_area_only and option.code != home_code:
+        return False
+    if option.minutes > constraints.max_minutes:
+        return False
+    if constraints.short_walks and option.walking_minutes > SHORT_WALK_MINUTES:
+        return False
+    return option.need.remaining >= MIN_REMAINING
+
+
+def rank(options: list[Option], constraints: Constraints, home_code: str | None) -> list[Ranked]:
+    """Best first, at most ``constraints.limit``.
+
+    >>> from turfmap.scoring.need import NeedScore
+    >>> def need(remaining):
+    ...     return NeedScore(remaining, remaining, 40, 0, "computed", False, 1, 0.01, "hold", "")
+    >>> close = Option("s", "A", "Alpha", "Lab", 100, need(50), 0, 0.0, 0.0, "estimate")
+    >>> far = Option("s", "B", "Beta", "Lab", 15, need(100), 20000, 55.0, 10.0, "estimate")
+    >>> [r.option.code for r in rank([far, close], Constraints(), "A")]
+    ['A', 'B']
+    >>> [r.option.code for r in rank([far, close], Constraints(limit=1, max_minutes=90), "A")]
+    ['A']
+    """
+    ranked = [
+        Ranked(option, option.need.remaining * travel_factor(option.minutes), *explain(option))
+        for option in options
+        if eligible(option, constraints, home_code)
+    ]
+    ranked.sort(key=lambda r: (-r.score, r.option.minutes, r.option.code))
+    return ranked[: constraints.limit]
+
+
+def explain(option: Option) -> tuple[str, dict]:
+    """One plain sentence and its structured parts.
+
+    >>> from turfmap.scoring.need import NeedScore
+    >>> need = NeedScore(100, 47, 75, 40, "computed", False, 3, 0.0004, "hold", "Held.")
+    >>> o = Option("s", "E14001279", "Hendon", "Lab", 15, need, 16000, 35.2, 10, "estimate")
+    >>> explain(o)[0]
+    'Held by 15 votes; 40 of 75 volunteer places filled today; 35 min by transit (estimate).'
+    >>> explain(Option("s", "E14001279", "Hendon", "Lab", 15, need, 0, 0, 0, "estimate",
+    ...                target_party="Lab"))[0]
+    'Lab holds it by 15 votes; 40 of 75 volunteer places filled today; you are in this district.'
+    """
+    need = option.need
+    parts = {
+        "need": round(need.score, 1),
+        "remaining_need": round(need.remaining, 1),
+        "need_source": need.source,
+        "reason": need.reason,
+        "margin": None if need.margin is None else round(need.margin, 4),
+        "status": need.status,
+        "holder": option.holder,
+        "majority": option.majority,
+        "capacity": need.capacity,
+        "committed": need.committed,
+        "stale_override": need.stale_override,
+        "data_age_days": need.age_days,
+        "travel_minutes": round(option.minutes),
+        "travel_source": option.travel_source,
+    }
+    if need.source == "coordinator":
+        first = f"Coordinator: {need.reason.rstrip('.')}"
+    elif need.status == "hold" and option.majority is not None:
+        who = f"{option.target_party} holds it" if option.target_party else "Held"
+        first = f"{who} by {option.majority:,} votes"
+    elif need.status == "gain" and need.margin is not None:
+        who = option.target_party or "We are"
+        first = f"{who} {-need.margin:.1%} behind {option.holder or 'the winner'}"
+    else:
+        first = need.reason.rstrip(".")
+    filled = f"{need.committed} of {need.capacity} volunteer places filled today"
+    if option.minutes == 0:
+        travel = "you are in this district"
+    else:
+        travel = f"{option.minutes:.0f} min by {option.mode} ({option.travel_source})"
+    sentence = f"{first}; {filled}; {travel}."
+    if need.stale_override:
+        sentence += " A coordinator's note on this district has expired."
+    return sentence, parts

@@ -1,0 +1,1 @@
+"""Travel time: a documented estimate by default, a real router where one is deployed."""

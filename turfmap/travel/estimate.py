@@ -1,0 +1,92 @@
+"""Minutes of travel estimated from ground distance in metres (never from degrees).
+
+Each mode has an average door-to-door speed, a detour factor (roads and rails are
+longer than the straight line; 1.3 is the usual figure for road networks, a bit
+more for rail which runs to fixed stations) and a fixed overhead (waiting for a
+train, parking a car). These are deliberately plain numbers a coordinator can
+check; a deployment that wants street-level accuracy configures a router.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Mode:
+    name: str
+    kmh: float
+    detour: float
+    overhead_minutes: float
+    walk_minutes: float  # of the overhead, spent walking (to a stop, from parking)
+
+
+MODES = {
+    "walk": Mode("walk", 4.8, 1.3, 0.0, 0.0),
+    "cycle": Mode("cycle", 15.0, 1.25, 2.0, 0.0),
+    "transit": Mode("transit", 25.0, 1.4, 15.0, 10.0),  # walk to and from stops, waiting
+    "drive": Mode("drive", 45.0, 1.3, 8.0, 3.0),  # average incl. towns; parking
+}
+DEFAULT_MODE = "transit"
+
+
+def minutes(metres: float, mode: str) -> float:
+    """Door-to-door minutes to travel ``metres`` of straight-line distance.
+
+    >>> round(minutes(1000, "walk"))         # 1 km on foot
+    16
+    >>> round(minutes(16_000, "transit"))     # Durham to Bishop Auckland, by train and foot
+    69
+    >>> round(minutes(16_000, "drive"))
+    36
+    >>> minutes(0, "transit")                 # already inside the district
+    0.0
+    """
+    if metres <= 0:
+        return 0.0
+    spec = MODES[mode]
+    travel = metres * spec.detour / 1000 / spec.kmh * 60
+    # Below ~1.5 km nobody takes a train: walking it is the estimate.
+    if mode == "transit" and metres < 1500:
+        return minutes(metres, "walk")
+    return travel + spec.overhead_minutes
+
+
+def max_metres(max_minutes: float, mode: str) -> float:
+    """The straight-line distance that ``max_minutes`` can cover (inverse of minutes).
+
+    >>> round(max_metres(60, "walk"))
+    3692
+    >>> minutes(max_metres(60, "transit"), "transit")
+    60.0
+    """
+    spec = MODES[mode]
+    usable = max(max_minutes - spec.overhead_minutes, 0)
+    reach = usable / 60 * spec.kmh * 1000 / spec.detour
+    if mode == "transit":
+        return max(reach, min(max_metres(max_minutes, "walk"), 1500))
+    return reach
+
+
+def walking_minutes(metres: float, mode: str) -> float:
+    """Minutes of the journey spent on foot, for "short walks only".
+
+    >>> round(walking_minutes(1000, "walk")), walking_minutes(20_000, "transit")
+    (16, 10.0)
+    >>> walking_minutes(500, "transit") == minutes(500, "walk")
+    True
+    """
+    if mode == "walk" or (mode == "transit" and metres < 1500):
+        return minutes(metres, "walk")
+    return MODES[mode].walk_minutes if metres > 0 else 0.0
+
+
+def travel_factor(travel_minutes: float) -> float:
+    """How much travel time discounts a district's need in the ranking: halves
+    every 40 minutes, so an hour's trip needs ~2.8x the need of a seat next door.
+
+    >>> travel_factor(0), round(travel_factor(40), 2), round(travel_factor(60), 2)
+    (1.0, 0.5, 0.35)
+    """
+    return math.pow(0.5, travel_minutes / 40.0)
