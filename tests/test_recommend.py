@@ -279,3 +279,46 @@ def test_recommend_through_a_router_and_its_failure(backend, tmp_path, osrm):
     transit = get(client, "/api/v1/recommend?lat=45.52&lon=-73.58&mode=transit")
     assert {r["travel_source"] for r in transit["recommendations"]} == {"estimate"}
     assert transit["note"].startswith("Travel times are estimates: the OSRM router has no")
+
+
+def test_sessions_with_free_places_and_rsvps_count_as_committed(app, montreal):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.conftest import services_of
+    from turfmap.store.models import CanvassSession, Rsvp
+    from turfmap.store.queries import get_set
+
+    point = get(montreal, "/api/v1/districts/101")["point"]
+    now = datetime.now(UTC)
+    with services_of(app).db.transaction() as session:
+        set_id = get_set(session, "mtl").id
+
+        def add(title, capacity, rsvps, status="approved", short_walks=False, start=now):
+            item = CanvassSession(
+                set_id=set_id,
+                district_code="101",
+                title=title,
+                starts_at=start,
+                ends_at=start + timedelta(hours=3),
+                lon=point["lon"],
+                lat=point["lat"],
+                capacity=capacity,
+                status=status,
+                short_walks=short_walks,
+                accessibility="Step-free meeting point" if short_walks else "",
+            )
+            item.rsvps = [Rsvp(name=f"v{i}", contact="x@example.org") for i in range(rsvps)]
+            session.add(item)
+
+        add("Saturday doors", 5, 3)
+        add("Full already", 2, 2)
+        add("Awaiting approval", 10, 0, status="proposed")
+        add("Short walks only", 4, 0, short_walks=True, start=now + timedelta(days=1))
+    url = f"/api/v1/recommend?lat={point['lat']}&lon={point['lon']}&own_area=1"
+    home = get(montreal, url)["district"]
+    titles = {s["title"]: s["free_places"] for s in home["sessions"]}
+    assert titles == {"Saturday doors": 2, "Short walks only": 4}
+    # today's RSVPs (3 + 2) are volunteers already committed to the district
+    assert home["why_parts"]["committed"] == 5
+    short = get(montreal, url + "&short_walks=1")["district"]["sessions"]
+    assert [s["title"] for s in short] == ["Short walks only"]

@@ -227,6 +227,51 @@ def demo_command(if_empty):
     services().spatial.invalidate()
 
 
+@main.command("simulate")
+@click.option("--set", "set_slug", help="Boundary set (default: the first top-level set).")
+@click.option("--volunteers", type=click.IntRange(1, 200_000), default=5000, show_default=True)
+@click.option(
+    "--mode",
+    type=click.Choice(["walk", "cycle", "transit", "drive"]),
+    default="transit",
+    show_default=True,
+)
+@click.option("--max-minutes", type=click.FloatRange(1, 240), default=60, show_default=True)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=0.10,
+    show_default=True,
+    help="The 2017 rule's idea of a marginal: a margin under this share.",
+)
+@click.option("--seed", type=int, default=1, show_default=True)
+@with_appcontext
+@_friendly_errors
+def simulate_command(set_slug, volunteers, mode, max_minutes, threshold, seed):
+    """Compare turfmap's dispatch with the 2017 rule and the optimum on real seats."""
+    from turfmap.recommend.service import choose_set
+    from turfmap.recommend.simulate import simulate
+    from turfmap.store.queries import active_districts
+
+    database = _database()
+    index, board = services().spatial.get(), services().board.get()
+    slug = choose_set(board, index, set_slug)
+    with database.session() as session:
+        shapes = {d.code: d.geometry for s, d in active_districts(session) if s == slug}
+    result = simulate(
+        index,
+        board,
+        shapes,
+        set_slug=slug,
+        volunteers=volunteers,
+        mode=mode,
+        max_minutes=max_minutes,
+        threshold=threshold,
+        seed=seed,
+    )
+    click.echo(result.report())
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option(

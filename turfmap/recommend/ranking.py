@@ -2,7 +2,7 @@
 
 score = remaining need x travel factor. Remaining need already counts volunteers
 committed elsewhere today, so a seat that is filling up sinks in the list; travel
-halves the score every 40 minutes (travel.estimate.travel_factor).
+halves the score every hour (travel.estimate.travel_factor).
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def rank(options: list[Option], constraints: Constraints, home_code: str | None)
     >>> def need(remaining):
     ...     return NeedScore(remaining, remaining, 40, 0, "computed", False, 1, 0.01, "hold", "")
     >>> close = Option("s", "A", "Alpha", "Lab", 100, need(50), 0, 0.0, 0.0, "estimate")
-    >>> far = Option("s", "B", "Beta", "Lab", 15, need(100), 20000, 55.0, 10.0, "estimate")
+    >>> far = Option("s", "B", "Beta", "Lab", 15, need(90), 20000, 55.0, 10.0, "estimate")
     >>> [r.option.code for r in rank([far, close], Constraints(), "A")]
     ['A', 'B']
     >>> [r.option.code for r in rank([far, close], Constraints(limit=1, max_minutes=90), "A")]

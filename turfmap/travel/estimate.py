@@ -9,7 +9,6 @@ check; a deployment that wants street-level accuracy configures a router.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 
@@ -84,9 +83,13 @@ def walking_minutes(metres: float, mode: str) -> float:
 
 def travel_factor(travel_minutes: float) -> float:
     """How much travel time discounts a district's need in the ranking: halves
-    every 40 minutes, so an hour's trip needs ~2.8x the need of a seat next door.
+    every hour, so an hour's trip needs twice the need of a seat next door. (In the
+    UK simulation a 40-minute half-life kept travel lower but filled fewer of the
+    neediest places; see bench/RESULTS.md.)
 
-    >>> travel_factor(0), round(travel_factor(40), 2), round(travel_factor(60), 2)
-    (1.0, 0.5, 0.35)
+    >>> travel_factor(0), round(travel_factor(30), 2), travel_factor(60)
+    (1.0, 0.71, 0.5)
+
+    Works on numpy arrays too, for the dispatcher.
     """
-    return math.pow(0.5, travel_minutes / 40.0)
+    return 0.5 ** (travel_minutes / 60.0)
