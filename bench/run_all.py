@@ -8,7 +8,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import bench_geojson, bench_import, bench_lookup  # noqa: E402
+from bench import (  # noqa: E402
+    bench_dispatch,
+    bench_geojson,
+    bench_import,
+    bench_lookup,
+    bench_recommend,
+)
 
 
 def main() -> None:
@@ -16,7 +22,7 @@ def main() -> None:
         f"# turfmap benchmarks on {platform.node()} ({platform.processor() or 'cpu'}), "
         f"Python {platform.python_version()}"
     )
-    for module in (bench_import, bench_lookup, bench_geojson):
+    for module in (bench_import, bench_lookup, bench_geojson, bench_recommend, bench_dispatch):
         print(f"\n## {module.__name__.split('.')[-1]}")
         module.run()
 

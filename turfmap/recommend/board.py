@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
+import numpy as np
+
 from turfmap.scoring.need import NeedInputs, NeedScore, NeedWeights, Override, assess
 from turfmap.store import queries
 from turfmap.store.db import Database
@@ -57,12 +59,30 @@ class NeedBoard:
     weights: NeedWeights
     districts: dict[tuple[str, str], DistrictNeed]
     top_level_sets: list[str]
+    _masks: dict = field(default_factory=dict, repr=False)
 
     def get(self, set_slug: str, code: str) -> DistrictNeed | None:
         return self.districts.get((set_slug, code))
 
+    def worth_a_trip(self, index, set_slug: str, threshold: float) -> np.ndarray:
+        """Mask aligned with ``index.districts``: remaining need >= ``threshold``.
+        Cached per index, because recommendations ask for it every time."""
+        key = (id(index), set_slug, threshold)
+        if key not in self._masks:
+            self._masks[key] = np.array(
+                [
+                    (entry := self.districts.get((d.set_slug, d.code))) is not None
+                    and d.set_slug == set_slug
+                    and entry.need.remaining >= threshold
+                    for d in index.districts
+                ],
+                dtype=bool,
+            )
+        return self._masks[key]
+
     def commit(self, set_slug: str, code: str, volunteers: int = 1) -> DistrictNeed:
         """Count ``volunteers`` more against the district today."""
+        self._masks.clear()
         entry = self.districts[(set_slug, code)]
         entry.inputs = replace(entry.inputs, committed=entry.inputs.committed + volunteers)
         entry.need = assess(entry.inputs, self.day, weights=self.weights)

@@ -93,13 +93,16 @@ def rank(options: list[Option], constraints: Constraints, home_code: str | None)
     >>> [r.option.code for r in rank([far, close], Constraints(limit=1, max_minutes=90), "A")]
     ['A']
     """
-    ranked = [
-        Ranked(option, option.need.remaining * travel_factor(option.minutes), *explain(option))
+    scored = [
+        (option.need.remaining * travel_factor(option.minutes), option)
         for option in options
         if eligible(option, constraints, home_code)
     ]
-    ranked.sort(key=lambda r: (-r.score, r.option.minutes, r.option.code))
-    return ranked[: constraints.limit]
+    scored.sort(key=lambda pair: (-pair[0], pair[1].minutes, pair[1].code))
+    # Only the chosen few are explained: the sentence is the costly part.
+    return [
+        Ranked(option, score, *explain(option)) for score, option in scored[: constraints.limit]
+    ]
 
 
 def explain(option: Option) -> tuple[str, dict]:

@@ -60,12 +60,10 @@ def recommend(
     if router.name != "estimate":
         reach *= ROUTER_REACH
 
-    def worth_a_trip(district) -> bool:
-        entry = board.get(slug, district.code)
-        return entry is not None and entry.need.remaining >= MIN_REMAINING
-
-    nearby = index.within(origin.lon, origin.lat, reach, set_slug=slug, where=worth_a_trip)
-    nearby = nearby[:MAX_CANDIDATES]
+    worth = board.worth_a_trip(index, slug, MIN_REMAINING)
+    nearby = index.within(
+        origin.lon, origin.lat, reach, set_slug=slug, mask=worth, limit=MAX_CANDIDATES
+    )
     options, travel_note = _options(board, router, origin, nearby, slug, constraints.mode)
     home_code = home.code if home else None
     ranked = rank(options, constraints, home_code)
