@@ -256,8 +256,9 @@ def run() -> dict:
             "http_recommend_per_second": round(recommended),
             "http_ratio": round(recommended / trivial, 2),
         }
+        tool = "wrk" if shutil.which("wrk") else "Python threads"
         print(
-            f"gunicorn, 2 sync workers, {HTTP_CLIENTS} clients: /healthz {trivial:,.0f} req/s, "
+            f"gunicorn, 2 sync workers, load from {tool}: /healthz {trivial:,.0f} req/s, "
             f"/api/v1/recommend {recommended:,.0f} req/s = {recommended / trivial:.0%} "
             "(target >= 60%)"
         )
