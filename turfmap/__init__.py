@@ -10,9 +10,15 @@ from turfmap.config import Settings
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the Flask app. ``test_config`` overrides settings read from the environment."""
     from turfmap import extensions
+    from turfmap.config import PROJECT_ROOT
     from turfmap.web import register_web
 
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
     settings = Settings.from_env()
     app.config.from_mapping(
         SECRET_KEY=settings.secret_key,
@@ -26,6 +32,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         TURFMAP_ROUTER_URL=settings.router_url,
         TURFMAP_HOLD_WEIGHT=settings.hold_weight,
         TURFMAP_GAIN_WEIGHT=settings.gain_weight,
+        TURFMAP_TILES=settings.tiles,
+        TURFMAP_FRAME_ANCESTORS=settings.frame_ancestors,
     )
     if test_config:
         app.config.update(test_config)

@@ -21,6 +21,8 @@ class Settings:
     router_url: str | None
     hold_weight: float
     gain_weight: float
+    tiles: str | None
+    frame_ancestors: str
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -43,4 +45,20 @@ class Settings:
             router_url=env.get("TURFMAP_ROUTER_URL") or None,
             hold_weight=float(env.get("TURFMAP_HOLD_WEIGHT", "1.0")),
             gain_weight=float(env.get("TURFMAP_GAIN_WEIGHT", "1.0")),
+            # Background map tiles (a URL template); "none" for no background.
+            tiles=_tiles(env.get("TURFMAP_TILES")),
+            # Who may put /embed in an iframe (a CSP frame-ancestors source list).
+            frame_ancestors=env.get("TURFMAP_FRAME_ANCESTORS", "*"),
         )
+
+
+def _tiles(value: str | None) -> str | None:
+    """
+    >>> _tiles(None)
+    'https://tile.openstreetmap.org/{z}/{x}/{y}.png'
+    >>> _tiles("none") is None
+    True
+    """
+    if value is None or value == "":
+        return "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    return None if value.lower() == "none" else value

@@ -177,3 +177,69 @@ def record_commitment(session, index: SpatialIndex, set_slug: str, code: str, da
         raise NotFound(f"no active district {code!r} in set {set_slug!r}")
     boundary_set = queries.get_set(session, set_slug)
     session.add(Commitment(set_id=boundary_set.id, district_code=code, day=day))
+
+
+def district_page(session, code: str, today: date, now) -> dict:
+    """Everything the district page shows (and its .json twin returns)."""
+    boundary_set, district = queries.active_district(session, code)
+    summary, _ = district_detail(session, code, today)
+    result = summary["result"]
+    if result:
+        result["table"] = [
+            {
+                "party": party,
+                "votes": votes,
+                "share": round(votes / result["valid_votes"], 4) if result["valid_votes"] else None,
+            }
+            for party, votes in sorted(result["votes"].items(), key=lambda kv: -kv[1])
+            if votes
+        ]
+    summary["need_history"] = [
+        {
+            "score": round(n.score, 1),
+            "source": n.source,
+            "reason": n.reason,
+            "author": n.author,
+            "created": n.created_at.isoformat(),
+            "expires": n.expires_on.isoformat() if n.expires_on else None,
+        }
+        for n in queries.need_history(session, boundary_set.id, code)
+    ]
+    summary["sessions"] = district_sessions(session, boundary_set.id, code, now)
+    summary["set_name"] = boundary_set.name
+    return summary
+
+
+def district_sessions(session, set_id: int, code: str, now) -> list[dict]:
+    return [
+        {
+            "id": s.id,
+            "title": s.title,
+            "starts_at": s.starts_at.isoformat(),
+            "ends_at": s.ends_at.isoformat(),
+            "lat": s.lat,
+            "lon": s.lon,
+            "capacity": s.capacity,
+            "free_places": max(s.capacity - booked, 0),
+            "accessibility": s.accessibility,
+            "contact": s.contact,
+        }
+        for s, booked in queries.upcoming_sessions(session, set_id, now)
+        if s.district_code == code
+    ]
+
+
+def map_sets(session, index: SpatialIndex, requested: str | None) -> tuple[str | None, str | None]:
+    """(the set the map shows, the active set of its children for street zooms)."""
+    summary = [(s, g) for s, g, _, _ in queries.sets_summary(session) if g is not None]
+    if requested:
+        if requested not in index.set_slugs:
+            raise NotFound(f"set {requested!r} is not an active boundary set")
+        main = requested
+    else:
+        top = [s.slug for s, _ in summary if s.parent_set_id is None]
+        main = top[0] if top else None
+    children = [
+        s.slug for s, _ in summary if s.parent_set is not None and s.parent_set.slug == main
+    ]
+    return main, (children[0] if children else None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import Blueprint, Response, request
 
@@ -35,8 +35,7 @@ def point():
 @api.get("/districts/<code>")
 def district(code: str):
     with services().db.session() as session:
-        summary, _ = lookup.district_detail(session, code, date.today())
-    return summary
+        return lookup.district_page(session, code, date.today(), datetime.now(UTC))
 
 
 @api.get("/districts/<code>.geojson")

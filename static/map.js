@@ -1,0 +1,263 @@
+/* turfmap public map: choropleth of need, volunteer search panel, district popups.
+ *
+ * Geometry is fetched from the API by URL, by zoom band: the whole country at low
+ * zoom, only the visible box when zoomed in. Every piece of text from the API is
+ * put on the page with textContent, never as HTML, so a district called
+ * "<script>" shows as text.
+ */
+(function () {
+  "use strict";
+
+  // Colour-blind-safe sequential palette (viridis, reversed: darker = more need).
+  var PALETTE = ["#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154"];
+  var BREAKS = [0, 10, 25, 45, 65, 85];
+  var NO_DATA = "#d9d9d9";
+
+  function colour(need) {
+    if (need === null || need === undefined) return NO_DATA;
+    for (var i = BREAKS.length - 1; i >= 0; i--) if (need >= BREAKS[i]) return PALETTE[i];
+    return PALETTE[0];
+  }
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function pct(x) { return (x * 100).toFixed(1) + "%"; }
+
+  function Turfmap(map, config) {
+    this.map = map;
+    this.config = config;
+    this.api = config.api;
+    this.cache = {};
+    this.layers = {};
+    this.pending = 0;
+    this.byCode = {};
+    this.status = document.getElementById("turfmap-status");
+    this.results = document.getElementById("turfmap-results");
+    this.loading = document.getElementById("turfmap-loading");
+    this.layer = L.geoJSON(null, {
+      style: this.style.bind(this),
+      onEachFeature: this.bind.bind(this)
+    }).addTo(map);
+    this.wards = L.geoJSON(null, {
+      style: function () { return { color: "#333", weight: 0.6, fill: false, dashArray: "2 3" }; }
+    });
+    this.addLegend();
+    map.on("moveend", this.refresh.bind(this));
+    this.refresh();
+    this.bindForm();
+  }
+
+  Turfmap.prototype.style = function (feature) {
+    var focus = this.config.focus && feature.id === this.config.focus;
+    return {
+      color: focus ? "#000" : "#ffffff", weight: focus ? 2.5 : 0.6,
+      fillColor: colour(feature.properties.need), fillOpacity: 0.75
+    };
+  };
+
+  Turfmap.prototype.bind = function (feature, layer) {
+    var p = feature.properties;
+    this.byCode[feature.id] = layer;
+    layer.bindTooltip(function () {
+      return el("span", {}, p.name + (p.need === null ? "" : " — need " + Math.round(p.need)));
+    }, { sticky: true });
+    // No auto-pan: moving the map would reload the layer and close the popup.
+    layer.bindPopup(this.popup.bind(this, feature), { autoPan: false, maxWidth: 320 });
+    layer.on("popupopen", this.fillSessions.bind(this, feature));
+  };
+
+  Turfmap.prototype.popup = function (feature) {
+    var p = feature.properties;
+    var box = el("div", { "class": "turfmap-popup", "data-code": feature.id });
+    box.appendChild(el("h3", {}, p.name));
+    var rows = [
+      ["Need", p.need === null ? "not set" : Math.round(p.need) + " / 100"],
+      ["Held by", p.winner || "unknown"],
+      ["Majority", p.majority === null ? "—" : p.majority.toLocaleString()],
+      ["Margin", p.target_margin === null ? "—" :
+        (p.target_status === "hold" ? "ahead by " : "behind by ") + pct(Math.abs(p.target_margin))],
+      ["Need updated", p.need_updated || "—"]
+    ];
+    var table = el("dl", {});
+    rows.forEach(function (r) { table.appendChild(el("dt", {}, r[0])); table.appendChild(el("dd", {}, r[1])); });
+    box.appendChild(table);
+    box.appendChild(el("p", { "class": "turfmap-sessions" }, "Upcoming sessions: loading…"));
+    var link = el("a", { href: this.config.page_base + "/d/" + encodeURIComponent(feature.id), target: "_top" },
+      "District page");
+    box.appendChild(link);
+    return box;
+  };
+
+  Turfmap.prototype.fillSessions = function (feature, event) {
+    var target = event.popup.getElement().querySelector(".turfmap-sessions");
+    fetch(this.api + "/districts/" + encodeURIComponent(feature.id))
+      .then(function (r) { return r.json(); })
+      .then(function (d) {
+        var sessions = d.sessions || [];
+        target.textContent = sessions.length ? "" : "No upcoming sessions.";
+        sessions.slice(0, 3).forEach(function (s) {
+          target.appendChild(el("span", { "class": "turfmap-session" },
+            s.title + " — " + new Date(s.starts_at).toLocaleString() + " (" + s.free_places + " places free)"));
+        });
+      })
+      .catch(function () { target.textContent = "Sessions could not be loaded."; });
+  };
+
+  Turfmap.prototype.addLegend = function () {
+    var legend = L.control({ position: "bottomright" });
+    legend.onAdd = function () {
+      var box = el("div", { "class": "turfmap-legend", role: "img",
+        "aria-label": "Legend: darker districts need volunteers more" });
+      box.appendChild(el("strong", {}, "Need for volunteers"));
+      for (var i = BREAKS.length - 1; i >= 0; i--) {
+        var row = el("div", {});
+        var swatch = el("span", { "class": "swatch" });
+        swatch.style.background = PALETTE[i];
+        row.appendChild(swatch);
+        row.appendChild(el("span", {}, BREAKS[i] + (i === BREAKS.length - 1 ? "+" : "–" + BREAKS[i + 1])));
+        box.appendChild(row);
+      }
+      return box;
+    };
+    legend.addTo(this.map);
+  };
+
+  Turfmap.prototype.busy = function (delta) {
+    this.pending += delta;
+    if (this.loading) this.loading.hidden = this.pending <= 0;
+  };
+
+  Turfmap.prototype.url = function (set, zoom, bounds) {
+    var url = this.api + "/sets/" + encodeURIComponent(set) + "/districts.geojson?zoom=" + zoom;
+    if (bounds) {
+      // Round the box outwards to a grid, so panning reuses cached responses.
+      var g = zoom >= 11 ? 0.05 : 0.5;
+      var w = Math.floor(bounds.getWest() / g) * g, s = Math.floor(bounds.getSouth() / g) * g;
+      var e = Math.ceil(bounds.getEast() / g) * g, n = Math.ceil(bounds.getNorth() / g) * g;
+      url += "&bbox=" + [w, s, e, n].map(function (v) { return v.toFixed(2); }).join(",");
+    }
+    return url;
+  };
+
+  Turfmap.prototype.load = function (url) {
+    var self = this;
+    if (!this.cache[url]) {
+      self.busy(1);
+      this.cache[url] = fetch(url).then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.json();
+      }).finally(function () { self.busy(-1); });
+    }
+    return this.cache[url];
+  };
+
+  Turfmap.prototype.refresh = function () {
+    var self = this, zoom = Math.round(this.map.getZoom());
+    var band = zoom <= 7 ? 0 : zoom <= 10 ? 1 : zoom <= 12 ? 2 : 3;
+    var url = this.url(this.config.set, Math.min(zoom, 13), band === 0 ? null : this.map.getBounds());
+    var key = band + "|" + url;
+    if (key === this.shown) { this.openPending(); return; }
+    this.load(url).then(function (data) {
+      if (self.shown === key) return;
+      self.shown = key;
+      self.layer.clearLayers();
+      self.byCode = {};
+      self.layer.addData(data);
+      self.map.getContainer().setAttribute("data-districts", String(data.features.length));
+      self.openPending();
+    }).catch(function (err) { self.say("Could not load the map: " + err.message); });
+    if (this.config.ward_set && zoom >= 13) {
+      this.load(this.url(this.config.ward_set, zoom, this.map.getBounds())).then(function (data) {
+        self.wards.clearLayers();
+        self.wards.addData(data);
+        self.wards.addTo(self.map);
+      });
+    } else if (this.map.hasLayer(this.wards)) {
+      this.map.removeLayer(this.wards);
+    }
+  };
+
+  Turfmap.prototype.say = function (message) { if (this.status) this.status.textContent = message; };
+
+  Turfmap.prototype.bindForm = function () {
+    var self = this, form = document.getElementById("turfmap-search");
+    if (!form) return;
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var postcode = form.elements.postcode.value.trim();
+      if (!postcode) { self.say("Type a postcode first."); return; }
+      self.search("postcode=" + encodeURIComponent(postcode));
+    });
+    var locate = document.getElementById("turfmap-locate");
+    if (locate) locate.addEventListener("click", function () {
+      if (!navigator.geolocation) { self.say("Your browser cannot share its location."); return; }
+      self.say("Finding you…");
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        self.search("lat=" + pos.coords.latitude.toFixed(5) + "&lon=" + pos.coords.longitude.toFixed(5));
+      }, function () { self.say("Location was not shared."); });
+    });
+  };
+
+  Turfmap.prototype.search = function (origin) {
+    var self = this, form = document.getElementById("turfmap-search");
+    var query = origin + "&mode=" + form.elements.mode.value + "&max_minutes=" + form.elements.max_minutes.value +
+      "&set=" + encodeURIComponent(this.config.set);
+    self.say("Searching…");
+    self.busy(1);
+    fetch(this.api + "/recommend?" + query)
+      .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+      .then(function (res) {
+        if (!res.ok) { self.say(res.body.error ? res.body.error.message : "Search failed."); return; }
+        self.showResults(res.body);
+      })
+      .catch(function (err) { self.say("Search failed: " + err.message); })
+      .finally(function () { self.busy(-1); });
+  };
+
+  Turfmap.prototype.showResults = function (body) {
+    var self = this, list = this.results;
+    list.textContent = "";
+    var home = body.district;
+    this.say((home ? "You are in " + home.name + " (need " + Math.round(home.need) + "). " : "") +
+      body.recommendations.length + " places where your time matters most:" + (body.note ? " " + body.note : ""));
+    body.recommendations.forEach(function (r, i) {
+      var item = el("li", { "class": "turfmap-result" });
+      var button = el("button", { type: "button", "data-code": r.code }, (i + 1) + ". " + r.name);
+      button.addEventListener("click", function () { self.focusDistrict(r.code); });
+      item.appendChild(button);
+      item.appendChild(el("p", { "class": "why" }, r.why));
+      (r.sessions || []).forEach(function (s) {
+        item.appendChild(el("p", { "class": "session" },
+          s.title + ": " + new Date(s.starts_at).toLocaleString() + ", " + s.free_places + " places free"));
+      });
+      list.appendChild(item);
+    });
+  };
+
+  Turfmap.prototype.openPending = function () {
+    var code = this.openWhenLoaded, layer = code && this.byCode[code];
+    if (!layer) return;
+    this.openWhenLoaded = null;
+    layer.openPopup();
+  };
+
+  // Fly to a district, then open its popup once the view's shapes have loaded.
+  Turfmap.prototype.focusDistrict = function (code) {
+    var self = this, layer = this.byCode[code];
+    var bounds = layer ? Promise.resolve(layer.getBounds()) :
+      fetch(this.api + "/districts/" + encodeURIComponent(code) + ".geojson")
+        .then(function (r) { return r.json(); })
+        .then(function (feature) { return L.geoJSON(feature).getBounds(); });
+    bounds.then(function (b) {
+      self.openWhenLoaded = code;
+      self.map.flyToBounds(b, { maxZoom: 11, duration: 0.6 });
+    });
+  };
+
+  window.Turfmap = Turfmap;
+})();
