@@ -50,6 +50,7 @@
     map.on("moveend", this.refresh.bind(this));
     this.refresh();
     this.bindForm();
+    if (config.focus) this.focusDistrict(config.focus);
   }
 
   Turfmap.prototype.style = function (feature) {

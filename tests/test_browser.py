@@ -1,0 +1,210 @@
+"""The map in a real browser: Debian's Chromium driven by Playwright.
+
+Screenshots go to screenshots/ (git-ignored) for anyone to look at. Without
+Chromium these tests skip on a laptop and fail under CI=true (.ci/run installs it).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import Cli, make_app, services_of
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM}: apt-get install chromium"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+class LiveServer:
+    def __init__(self, app):
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live(uk_app):
+    uk_app.config["TURFMAP_TILES"] = None  # no background: the test machine has no network
+    server = LiveServer(uk_app)
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield page
+    context.close()
+
+
+def shot(page, name):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def wait_for_map(frame, districts=650):
+    frame.wait_for_selector(f".folium-map[data-districts='{districts}']", timeout=20_000)
+
+
+def test_map_draws_all_650_seats(page, live, backend):
+    page.goto(live + "/")
+    wait_for_map(page)
+    drawn = page.evaluate("window.turfmapInstance.layer.getLayers().length")
+    assert drawn == 650
+    assert page.locator(".turfmap-legend").is_visible()
+    shot(page, f"map-{backend.name}")
+    assert page.errors == []
+
+
+def test_postcode_search_lists_ranked_results_and_opens_a_popup(page, live, backend):
+    page.goto(live + "/")
+    wait_for_map(page)
+    page.fill("#postcode", "ab10 1an")
+    page.press("#postcode", "Enter")  # the keyboard works as well as the mouse
+    page.wait_for_selector("#turfmap-results li")
+    first = page.locator("#turfmap-results li button").first
+    assert first.inner_text() == "1. Aberdeen North"
+    assert "behind SNP" in page.locator("#turfmap-results li .why").first.inner_text()
+    assert "You are in Aberdeen South" in page.inner_text("#turfmap-status")
+    first.focus()
+    page.keyboard.press("Enter")
+    popup = page.wait_for_selector(".turfmap-popup[data-code='S14000060']", timeout=15_000)
+    assert "Aberdeen North" in popup.inner_text()
+    shot(page, f"search-{backend.name}")
+    assert page.errors == []
+
+
+def test_bad_postcode_is_explained(page, live):
+    page.goto(live + "/")
+    page.fill("#postcode", "hello")
+    page.click("#turfmap-search button[type=submit]")
+    page.wait_for_function("document.getElementById('turfmap-status').textContent.length > 0")
+    assert "not a UK postcode" in page.inner_text("#turfmap-status")
+
+
+def test_phone_width(browser, live, backend):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(live + "/")
+    wait_for_map(page)
+    map_box = page.locator(".turfmap-mapbox").bounding_box()
+    assert map_box["width"] == pytest.approx(375, abs=2)
+    assert page.locator("#postcode").is_visible()
+    shot(page, f"phone-{backend.name}")
+    context.close()
+
+
+@pytest.fixture
+def other_origin(tmp_path, live):
+    """A second web server, on another port (so another origin), with host pages."""
+    (tmp_path / "iframe.html").write_text(
+        f"<!doctype html><title>Host</title><h1>A union site</h1>"
+        f'<iframe id="m" src="{live}/embed?focus=E14001279" style="width:900px;height:600px">'
+        f"</iframe>"
+    )
+    (tmp_path / "script.html").write_text(
+        f'<!doctype html><title>Host</title><h1>A tenants\' site</h1><div id="turfmap"></div>'
+        f'<script src="{live}/embed.js" data-target="turfmap" data-theme="dark"></script>'
+    )
+    handler = functools.partial(_Quiet, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def test_embed_inside_an_iframe_on_another_origin(page, other_origin, backend):
+    page.goto(other_origin + "/iframe.html")
+    frame = page.frame_locator("#m")
+    frame.locator(".folium-map[data-districts]").wait_for(timeout=20_000)
+    popup = frame.locator(".turfmap-popup[data-code='E14001279']")
+    popup.wait_for(timeout=20_000)  # focus= flies to Hendon and opens it
+    assert "Hendon" in popup.inner_text()
+    assert not frame.locator(".turfmap-header").is_visible()  # minimal chrome
+    shot(page, f"embed-iframe-{backend.name}")
+
+
+def test_embed_script_renders_into_the_host_page(page, other_origin, live, backend):
+    page.goto(other_origin + "/script.html")
+    iframe = page.wait_for_selector("#turfmap iframe", timeout=10_000)
+    assert iframe.get_attribute("src") == f"{live}/embed?theme=dark"
+    frame = iframe.content_frame()
+    wait_for_map(frame)
+    assert "theme-dark" in frame.evaluate("document.body.className")
+    shot(page, f"embed-script-{backend.name}")
+
+
+def test_a_district_name_with_markup_shows_as_text(browser, backend, tmp_path):
+    name = '<img src=x onerror="window.__owned=1"><script>window.__owned=1</script>'
+    feature = {
+        "type": "Feature",
+        "properties": {"code": "X1", "name": name},
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [[[-2, 53], [-1, 53], [-1, 54], [-2, 54], [-2, 53]]],
+        },
+    }
+    path = tmp_path / "x.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    app = make_app(backend, tmp_path, TURFMAP_TILES=None)
+    cli = Cli(app)
+    cli.ok("import", "boundaries", path, "--set", "x", "--commit")
+    cli.ok("generations", "activate", "x")
+    server = LiveServer(app)
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(server.url + "/embed?focus=X1")
+        popup = page.wait_for_selector(".turfmap-popup[data-code='X1']", timeout=20_000)
+        assert popup.query_selector("h3").inner_text() == name
+        page.goto(server.url + "/d/X1")
+        assert page.inner_text("h1") == name
+        assert page.evaluate("window.__owned") is None
+        context.close()
+    finally:
+        server.stop()
+        services_of(app).db.dispose()

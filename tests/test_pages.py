@@ -1,0 +1,100 @@
+"""HTML pages, embeds and response headers (the browser tests drive the same pages)."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+
+
+@pytest.fixture
+def client(uk_app):
+    return uk_app.test_client()
+
+
+def test_map_page_references_geometry_by_url_only(client):
+    page = client.get("/")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
+    assert "/static/vendor/leaflet/leaflet.js" in html  # served here, not from a CDN
+    assert "cdn" not in html.lower()
+    assert '"coordinates"' not in html and len(page.data) < 20_000
+    assert '"set": "westminster-2024"' in html
+    assert 'id="turfmap-search"' in html and 'aria-live="polite"' in html
+    assert "user-scalable=no" not in html
+
+
+def test_district_page_and_its_json_twin(client):
+    html = client.get("/d/E14001279").get_data(as_text=True)
+    assert "<h1>Hendon</h1>" in html
+    assert "Lab won by 15 votes over Con" in html
+    assert '<td>Lab</td><td class="num">15,855</td>' in html
+    assert "Lab holds this seat by 15 votes" in html
+    twin = client.get("/d/E14001279.json").get_json()
+    assert twin["name"] == "Hendon" and twin["result"]["table"][0]["party"] == "Lab"
+    assert twin["need_history"][0]["source"] == "computed"
+    assert twin["sessions"] == []
+
+
+def test_unknown_district_page_is_a_404_page(client):
+    page = client.get("/d/NOPE")
+    assert page.status_code == 404 and page.mimetype == "text/html"
+    assert "no district with code" in page.get_data(as_text=True)
+    assert client.get("/d/NOPE.json").get_json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    "url, status",
+    [("/embed?theme=neon", 400), ("/embed?focus=NOPE", 404), ("/embed?set=nowhere", 404)],
+)
+def test_bad_embed_options(client, url, status):
+    assert client.get(url).status_code == status
+
+
+def test_frame_policy(client, uk_app):
+    assert client.get("/embed").headers["Content-Security-Policy"] == "frame-ancestors *"
+    home = client.get("/")
+    assert home.headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+    assert home.headers["X-Frame-Options"] == "SAMEORIGIN"
+    admin = client.get("/admin/")
+    assert admin.headers["Content-Security-Policy"] == "frame-ancestors 'none'"
+    assert admin.headers["X-Frame-Options"] == "DENY"
+
+
+def test_frame_ancestors_is_a_setting(backend, tmp_path):
+    from tests.conftest import make_app
+
+    app = make_app(backend, tmp_path, TURFMAP_FRAME_ANCESTORS="https://example.org")
+    headers = app.test_client().get("/embed").headers
+    assert headers["Content-Security-Policy"] == "frame-ancestors https://example.org"
+
+
+def test_cors_on_the_api_only(client):
+    assert client.get("/api/v1/sets").headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Origin" not in client.get("/").headers
+
+
+def test_gzip_and_etags_work_together(client):
+    url = "/api/v1/sets/westminster-2024/districts.geojson?zoom=5"
+    first = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert first.headers["Content-Encoding"] == "gzip"
+    assert len(first.data) <= 250 * 1024
+    assert gzip.decompress(first.data).startswith(b'{"type":"FeatureCollection"')
+    again = client.get(
+        url, headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]}
+    )
+    assert again.status_code == 304
+
+
+def test_embed_script(client):
+    script = client.get("/embed.js")
+    assert script.mimetype == "text/javascript"
+    body = script.get_data(as_text=True)
+    assert "document.currentScript" in body and '"/embed"' in body
+
+
+def test_embed_dialog_offers_both_snippets(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "&lt;iframe src=&#34;http://localhost/embed?set=westminster-2024&#34;" in html
+    assert "embed.js&#34; data-target=&#34;turfmap&#34;" in html
+    assert "&lt;noscript&gt;" in html
