@@ -172,8 +172,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _serve(url: str, port: int) -> subprocess.Popen:
+def _serve(url: str, port: int, extra: dict | None = None) -> subprocess.Popen:
     env = os.environ | {"TURFMAP_DATABASE_URL": url, "TURFMAP_INDEX_CHECK_SECONDS": "60"}
+    env |= extra or {}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
         [

@@ -13,6 +13,7 @@ from bench import (  # noqa: E402
     bench_geojson,
     bench_import,
     bench_lookup,
+    bench_map,
     bench_recommend,
 )
 
@@ -22,7 +23,14 @@ def main() -> None:
         f"# turfmap benchmarks on {platform.node()} ({platform.processor() or 'cpu'}), "
         f"Python {platform.python_version()}"
     )
-    for module in (bench_import, bench_lookup, bench_geojson, bench_recommend, bench_dispatch):
+    for module in (
+        bench_import,
+        bench_lookup,
+        bench_geojson,
+        bench_recommend,
+        bench_dispatch,
+        bench_map,
+    ):
         print(f"\n## {module.__name__.split('.')[-1]}")
         module.run()
 

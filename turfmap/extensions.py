@@ -6,6 +6,8 @@ SQLite and one on PostGIS in the same test run, never share a connection or inde
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import Flask, current_app
@@ -17,12 +19,37 @@ from turfmap.store.db import Database
 from turfmap.travel.router import Router, make_router
 
 
+class PayloadCache:
+    """A small least-recently-used store of serialised responses."""
+
+    def __init__(self, size: int = 64):
+        self._size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+            return None
+
+    def put(self, key, value):
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
+
+
 @dataclass
 class Services:
     db: Database
     spatial: IndexHolder
     board: BoardHolder
     router: Router
+    geojson: PayloadCache
 
 
 def init_app(app: Flask) -> Services:
@@ -36,6 +63,7 @@ def init_app(app: Flask) -> Services:
         spatial=IndexHolder(db, check_seconds=check),
         board=BoardHolder(db, weights=weights, check_seconds=check),
         router=make_router(config["TURFMAP_ROUTER_URL"]),
+        geojson=PayloadCache(),
     )
     app.extensions["turfmap"] = services
     return services

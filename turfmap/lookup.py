@@ -243,3 +243,8 @@ def map_sets(session, index: SpatialIndex, requested: str | None) -> tuple[str |
         s.slug for s, _ in summary if s.parent_set is not None and s.parent_set.slug == main
     ]
     return main, (children[0] if children else None)
+
+
+def map_state(session) -> str:
+    """Changes whenever what a map layer shows could change."""
+    return queries.needs_state_token(session)

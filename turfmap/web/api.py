@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from datetime import UTC, date, datetime
@@ -57,17 +58,51 @@ def set_districts(slug: str):
     box = params.bbox(request.args)
     index = services().spatial.get()
     with services().db.session() as session:
-        found = lookup.set_features(session, index, slug, zoom, box, date.today())
-    collection = {"type": "FeatureCollection", "band": found["band"], "features": found["features"]}
-    return geojson_response(collection)
+        # Shapes change only when a generation is activated and properties only when
+        # needs or results change: the token says when, and the payload is reused.
+        key = (slug, zoom, box, date.today(), lookup.map_state(session))
+        payload = services().geojson.get(key)
+        if payload is None:
+            found = lookup.set_features(session, index, slug, zoom, box, date.today())
+            collection = {
+                "type": "FeatureCollection",
+                "band": found["band"],
+                "features": found["features"],
+            }
+            payload = services().geojson.put(key, Payload(_dumps(collection)))
+    return geojson_response(payload)
 
 
-def geojson_response(body: dict) -> Response:
+def _dumps(body: dict) -> bytes:
+    return json.dumps(body, separators=(",", ":")).encode()
+
+
+class Payload:
+    """Serialised GeoJSON with its ETag, gzipped once on first demand."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.etag = hashlib.sha1(data).hexdigest()
+        self._gzipped: bytes | None = None
+
+    @property
+    def gzipped(self) -> bytes:
+        if self._gzipped is None:
+            self._gzipped = gzip.compress(self.data, 6)
+        return self._gzipped
+
+
+def geojson_response(body: dict | Payload) -> Response:
     """GeoJSON with an ETag, so a map panning back and forth re-downloads nothing."""
-    payload = json.dumps(body, separators=(",", ":")).encode()
-    etag = hashlib.sha1(payload).hexdigest()
-    response = Response(payload, mimetype="application/geo+json")
-    response.set_etag(etag)
+    payload = body if isinstance(body, Payload) else Payload(_dumps(body))
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = Response(payload.gzipped, mimetype="application/geo+json")
+        response.headers["Content-Encoding"] = "gzip"
+        response.vary.add("Accept-Encoding")
+        response.set_etag(payload.etag, weak=True)  # names the content, not these bytes
+    else:
+        response = Response(payload.data, mimetype="application/geo+json")
+        response.set_etag(payload.etag)
     response.cache_control.public = True
     response.cache_control.max_age = 300
     return response.make_conditional(request)
