@@ -12,6 +12,7 @@
   var PALETTE = ["#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154"];
   var BREAKS = [0, 10, 25, 45, 65, 85];
   var NO_DATA = "#d9d9d9";
+  var POSTCODE = /^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s*[0-9][A-Za-z]{2}$/;
 
   function colour(need) {
     if (need === null || need === undefined) return NO_DATA;
@@ -46,7 +47,7 @@
     this.wards = L.geoJSON(null, {
       style: function () { return { color: "#333", weight: 0.6, fill: false, dashArray: "2 3" }; }
     });
-    this.addLegend();
+    this.addLegend(map);
     map.on("moveend", this.refresh.bind(this));
     this.refresh();
     this.bindForm();
@@ -109,7 +110,7 @@
       .catch(function () { target.textContent = "Sessions could not be loaded."; });
   };
 
-  Turfmap.prototype.addLegend = function () {
+  Turfmap.prototype.addLegend = function (map) {
     var legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {
       var box = el("div", { "class": "turfmap-legend", role: "img",
@@ -125,7 +126,7 @@
       }
       return box;
     };
-    legend.addTo(this.map);
+    legend.addTo(map);
   };
 
   Turfmap.prototype.busy = function (delta) {
@@ -190,9 +191,10 @@
     if (!form) return;
     form.addEventListener("submit", function (e) {
       e.preventDefault();
-      var postcode = form.elements.postcode.value.trim();
-      if (!postcode) { self.say("Type a postcode first."); return; }
-      self.search("postcode=" + encodeURIComponent(postcode));
+      var text = form.elements.postcode.value.trim();
+      if (!text) { self.say("Type a postcode or a place first."); return; }
+      if (POSTCODE.test(text)) { self.search("postcode=" + encodeURIComponent(text)); return; }
+      self.findPlace(text);
     });
     var locate = document.getElementById("turfmap-locate");
     if (locate) locate.addEventListener("click", function () {
@@ -204,7 +206,21 @@
     });
   };
 
-  Turfmap.prototype.search = function (origin) {
+  // Not a postcode: look the words up among district names, then search from there.
+  Turfmap.prototype.findPlace = function (text) {
+    var self = this;
+    fetch(this.api + "/places?q=" + encodeURIComponent(text))
+      .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+      .then(function (res) {
+        if (!res.ok) { self.say(res.body.error.message); return; }
+        var place = res.body.places[0];
+        if (!place) { self.say("No postcode or place called “" + text + "” was found."); return; }
+        self.search("lat=" + place.lat + "&lon=" + place.lon, place.name);
+      })
+      .catch(function (err) { self.say("Search failed: " + err.message); });
+  };
+
+  Turfmap.prototype.search = function (origin, placeName) {
     var self = this, form = document.getElementById("turfmap-search");
     var query = origin + "&mode=" + form.elements.mode.value + "&max_minutes=" + form.elements.max_minutes.value +
       "&set=" + encodeURIComponent(this.config.set);
@@ -214,17 +230,19 @@
       .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
       .then(function (res) {
         if (!res.ok) { self.say(res.body.error ? res.body.error.message : "Search failed."); return; }
-        self.showResults(res.body);
+        self.showResults(res.body, placeName);
       })
       .catch(function (err) { self.say("Search failed: " + err.message); })
       .finally(function () { self.busy(-1); });
   };
 
-  Turfmap.prototype.showResults = function (body) {
+  Turfmap.prototype.showResults = function (body, placeName) {
     var self = this, list = this.results;
     list.textContent = "";
     var home = body.district;
-    this.say((home ? "You are in " + home.name + " (need " + Math.round(home.need) + "). " : "") +
+    var where = placeName ? "From " + placeName + ". " :
+      home ? "You are in " + home.name + " (need " + Math.round(home.need) + "). " : "";
+    this.say(where +
       body.recommendations.length + " places where your time matters most:" + (body.note ? " " + body.note : ""));
     body.recommendations.forEach(function (r, i) {
       var item = el("li", { "class": "turfmap-result" });
@@ -259,6 +277,59 @@
       self.map.flyToBounds(b, { maxZoom: 11, duration: 0.6 });
     });
   };
+
+  // Hex cartogram: every district the same size, so small urban seats show.
+  Turfmap.prototype.toggleHex = function (button) {
+    var on = button.getAttribute("aria-pressed") !== "true";
+    button.setAttribute("aria-pressed", String(on));
+    var box = document.getElementById("turfmap-hexmap");
+    box.hidden = !on;
+    this.map.getContainer().style.visibility = on ? "hidden" : "visible";
+    if (on && !this.hexMap) this.drawHexes(box);
+  };
+
+  Turfmap.prototype.drawHexes = function (box) {
+    var self = this;
+    this.hexMap = L.map(box, { crs: L.CRS.Simple, zoomSnap: 0.25, minZoom: -4, attributionControl: false });
+    this.busy(1);
+    fetch(this.api + "/sets/" + encodeURIComponent(this.config.set) + "/hexes.json")
+      .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+      .then(function (res) {
+        if (!res.ok) { self.say(res.body.error.message); return; }
+        var group = L.featureGroup();
+        res.body.hexes.forEach(function (h) {
+          var feature = { id: h.code, properties: h };
+          var shape = L.polygon(hexCorners(res.body.layout, h.q, h.r), {
+            color: "#fff", weight: 1, fillColor: colour(h.need), fillOpacity: 0.9
+          });
+          shape.bindTooltip(function () { return el("span", {}, h.name); }, { sticky: true });
+          shape.bindPopup(self.popup.bind(self, feature), { autoPan: false, maxWidth: 320 });
+          shape.on("popupopen", self.fillSessions.bind(self, feature));
+          group.addLayer(shape);
+        });
+        group.addTo(self.hexMap);
+        self.addLegend(self.hexMap);
+        self.hexMap.fitBounds(group.getBounds());
+        box.setAttribute("data-hexes", String(res.body.hexes.length));
+      })
+      .finally(function () { self.busy(-1); });
+  };
+
+  function hexCorners(layout, q, r) {
+    var s3 = Math.sqrt(3), x, y, corners = [], pointy = layout.slice(-1) === "r";
+    if (pointy) {
+      var shiftRow = layout === "odd-r" ? (r & 1) : ((r + 1) & 1);
+      x = s3 * (q + 0.5 * shiftRow); y = 1.5 * r;
+    } else {
+      var shiftCol = layout === "odd-q" ? (q & 1) : ((q + 1) & 1);
+      x = 1.5 * q; y = s3 * (r + 0.5 * shiftCol);
+    }
+    for (var i = 0; i < 6; i++) {
+      var angle = Math.PI / 180 * (60 * i - (pointy ? 30 : 0));
+      corners.push([y + 0.95 * Math.sin(angle), x + 0.95 * Math.cos(angle)]);
+    }
+    return corners;
+  }
 
   window.Turfmap = Turfmap;
 })();

@@ -158,6 +158,14 @@ def uk_app(backend, tmp_path_factory):
         "--commit",
     )
     cli.ok("import", "postcodes", UK / "onspd_sample_aberdeen_postcodes.csv", "--commit")
+    cli.ok(
+        "import",
+        "hexes",
+        UK / "uk-constituencies-2024.hexjson",
+        "--set",
+        "westminster-2024",
+        "--commit",
+    )
     yield app
     services_of(app).db.dispose()
 

@@ -118,7 +118,7 @@ def test_bad_postcode_is_explained(page, live):
     page.fill("#postcode", "hello")
     page.click("#turfmap-search button[type=submit]")
     page.wait_for_function("document.getElementById('turfmap-status').textContent.length > 0")
-    assert "not a UK postcode" in page.inner_text("#turfmap-status")
+    assert "No postcode or place called “hello” was found." in page.inner_text("#turfmap-status")
 
 
 def test_phone_width(browser, live, backend):
@@ -208,3 +208,19 @@ def test_a_district_name_with_markup_shows_as_text(browser, backend, tmp_path):
     finally:
         server.stop()
         services_of(app).db.dispose()
+
+
+def test_hex_view_and_place_search(page, live, backend):
+    page.goto(live + "/")
+    wait_for_map(page)
+    page.click("#turfmap-hex")
+    page.wait_for_selector("#turfmap-hexmap[data-hexes='650']", timeout=15_000)
+    assert page.get_attribute("#turfmap-hex", "aria-pressed") == "true"
+    shot(page, f"hex-{backend.name}")
+    page.click("#turfmap-hex")
+    assert page.locator("#turfmap-hexmap").is_hidden()
+    page.fill("#postcode", "Hendon")
+    page.press("#postcode", "Enter")
+    page.wait_for_selector("#turfmap-results li")
+    assert page.inner_text("#turfmap-status").startswith("From Hendon.")
+    assert page.locator("#turfmap-results li button").first.inner_text() == "1. Hendon"

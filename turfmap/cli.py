@@ -142,6 +142,19 @@ def import_postcodes_command(path, commit):
     click.echo(import_postcodes(_database(), path, commit=commit).render())
 
 
+@import_group.command("hexes")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--set", "set_slug", required=True)
+@click.option("--commit", is_flag=True)
+@with_appcontext
+@_friendly_errors
+def import_hexes_command(path, set_slug, commit):
+    """Import a hex cartogram layout (HexJSON) for a boundary set."""
+    from turfmap.pipeline.hexes import import_hexes
+
+    click.echo(import_hexes(_database(), path, set_slug=set_slug, commit=commit).render())
+
+
 @main.group("generations")
 def generations_group():
     """List and activate boundary generations."""

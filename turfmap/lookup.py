@@ -248,3 +248,56 @@ def map_sets(session, index: SpatialIndex, requested: str | None) -> tuple[str |
 def map_state(session) -> str:
     """Changes whenever what a map layer shows could change."""
     return queries.needs_state_token(session)
+
+
+def set_hexes(session, index: SpatialIndex, slug: str, today: date) -> dict:
+    """The set's hex cartogram with what the map colours and shows for each hex."""
+    boundary_set = queries.get_set(session, slug)
+    cells = queries.hex_cells(session, boundary_set.id)
+    if not cells:
+        raise NotFound(
+            f"boundary set {slug!r} has no hex layout; import one with "
+            "`turfmap import hexes FILE.hexjson --set SLUG`"
+        )
+    names = {d.code: d for d in index.districts if d.set_slug == slug}
+    results = queries.latest_results(session, boundary_set.id)
+    needs = queries.current_needs(session, boundary_set.id, today)
+    hexes = []
+    for cell in cells:
+        member = names.get(cell.district_code)
+        if member is None:
+            continue  # a code of an older generation
+        properties = _map_properties(
+            member, results.get(cell.district_code), needs.get(cell.district_code)
+        )
+        hexes.append(properties | {"q": cell.q, "r": cell.r})
+    return {"layout": cells[0].layout, "hexes": hexes}
+
+
+def find_places(index: SpatialIndex, text: str, limit: int = 10) -> list[dict]:
+    """Active districts whose name contains ``text`` (a place search that needs no
+    outside geocoder), shortest names first so "Hendon" beats "Hendon South".
+
+    >>> from turfmap.spatial.index import IndexedDistrict, SpatialIndex
+    >>> import shapely
+    >>> d = [IndexedDistrict(1, "s", "A", "Hendon", None, 0.5, 0.5, 1.0),
+    ...      IndexedDistrict(2, "s", "B", "Finchley and Golders Green", None, 1.5, 0.5, 1.0)]
+    >>> index = SpatialIndex(d, [shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)])
+    >>> [p["code"] for p in find_places(index, "hendon")]
+    ['A']
+    """
+    needle = text.strip().casefold()
+    if len(needle) < 2:
+        raise InputError("q must have at least 2 characters")
+    found = [d for d in index.districts if needle in d.name.casefold()]
+    found.sort(key=lambda d: (not d.name.casefold().startswith(needle), len(d.name), d.name))
+    return [
+        {
+            "code": d.code,
+            "name": d.name,
+            "set": d.set_slug,
+            "lat": round(d.point_lat, 6),
+            "lon": round(d.point_lon, 6),
+        }
+        for d in found[:limit]
+    ]

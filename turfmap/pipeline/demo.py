@@ -10,6 +10,7 @@ from pathlib import Path
 from turfmap.errors import SourceUnavailable
 from turfmap.pipeline.boundaries import BoundaryOptions, import_boundaries
 from turfmap.pipeline.fetch import fetch
+from turfmap.pipeline.hexes import import_hexes
 from turfmap.pipeline.postcodes import import_postcodes
 from turfmap.pipeline.results import import_results
 from turfmap.store.db import Database
@@ -68,6 +69,8 @@ def load_uk(db: Database, files: dict[str, Path], *, target_party: str, echo=pri
             db, files["results"], set_slug=slug, target_party=target_party, commit=True
         ).render()
     )
+    if "hexes" in files:
+        echo(import_hexes(db, files["hexes"], set_slug=slug, commit=True).render())
     if "postcodes" in files:
         echo(import_postcodes(db, files["postcodes"], commit=True).render())
     return slug

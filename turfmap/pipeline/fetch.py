@@ -72,6 +72,13 @@ SOURCES = {
                 "6277d0f350093520b9a2297f7bdef2fa65c92e8edebd30f16e216ed1761e7416",
             ),
             SourceFile(
+                "hexes",
+                "uk-constituencies-2024.hexjson",
+                None,  # Open Innovations' layout; no publisher's release address
+                ("uk-constituencies-2024*.hexjson",),
+                required=False,
+            ),
+            SourceFile(
                 "postcodes",
                 "onspd.csv",
                 None,  # the full ONSPD is a 250 MB+ zip; supply an extract with --from

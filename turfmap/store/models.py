@@ -219,3 +219,18 @@ class Rsvp(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     session: Mapped[CanvassSession] = relationship(back_populates="rsvps")
+
+
+class HexCell(Base):
+    """A district's place in a hex cartogram (HexJSON), so small urban seats show."""
+
+    __tablename__ = "hex_cells"
+    __table_args__ = (UniqueConstraint("set_id", "district_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("boundary_sets.id"))
+    district_code: Mapped[str] = mapped_column(String(40))
+    layout: Mapped[str] = mapped_column(String(10))  # odd-r, even-r, odd-q, even-q
+    q: Mapped[int] = mapped_column(Integer)
+    r: Mapped[int] = mapped_column(Integer)
+    import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))

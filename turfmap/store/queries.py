@@ -19,6 +19,7 @@ from turfmap.store.models import (
     DistrictShape,
     ElectionResult,
     Generation,
+    HexCell,
     Need,
     Postcode,
     Rsvp,
@@ -284,3 +285,7 @@ def latest_coordinator_needs(session: Session, set_id: int) -> dict[str, Need]:
         .order_by(Need.created_at, Need.id)
     )
     return {need.district_code: need for need in rows}
+
+
+def hex_cells(session: Session, set_id: int) -> list[HexCell]:
+    return list(session.scalars(select(HexCell).where(HexCell.set_id == set_id)))

@@ -73,6 +73,19 @@ def set_districts(slug: str):
     return geojson_response(payload)
 
 
+@api.get("/sets/<slug>/hexes.json")
+def set_hexes(slug: str):
+    index = services().spatial.get()
+    with services().db.session() as session:
+        return lookup.set_hexes(session, index, slug, date.today())
+
+
+@api.get("/places")
+def places():
+    query = request.args.get("q", "")
+    return {"places": lookup.find_places(services().spatial.get(), query)}
+
+
 def _dumps(body: dict) -> bytes:
     return json.dumps(body, separators=(",", ":")).encode()
 
