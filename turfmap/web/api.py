@@ -13,8 +13,14 @@ from turfmap import lookup
 from turfmap.extensions import services
 from turfmap.pipeline.simplify import FULL_DETAIL_DECIMALS, geojson_geometry
 from turfmap.web import params
+from turfmap.web.openapi import document as openapi_document
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@api.get("/openapi.json")
+def openapi():
+    return openapi_document()
 
 
 @api.get("/sets")

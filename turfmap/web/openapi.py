@@ -1,0 +1,153 @@
+"""The OpenAPI 3 document for /api/v1. A test compares it with the app's routes, so
+an endpoint added without documentation fails the suite."""
+
+from __future__ import annotations
+
+LAT = {"name": "lat", "in": "query", "schema": {"type": "number", "minimum": -90, "maximum": 90}}
+LON = {"name": "lon", "in": "query", "schema": {"type": "number", "minimum": -180, "maximum": 180}}
+CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
+SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+ERROR = {
+    "description": 'Bad input or unknown thing: {"error": {"code", "message"}}',
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+
+def _get(summary: str, parameters: list, content: str = "application/json") -> dict:
+    return {
+        "get": {
+            "summary": summary,
+            "parameters": parameters,
+            "responses": {
+                "200": {"description": "OK", "content": {content: {}}},
+                "400": ERROR,
+                "404": ERROR,
+            },
+        }
+    }
+
+
+def document() -> dict:
+    paths = {
+        "/api/v1/sets": _get("Boundary sets and their active generations", []),
+        "/api/v1/point": _get(
+            "Districts containing a point, in every active set",
+            [LAT | {"required": True}, LON | {"required": True}],
+        ),
+        "/api/v1/postcodes/{postcode}": _get(
+            "A postcode's location and districts",
+            [{"name": "postcode", "in": "path", "required": True, "schema": {"type": "string"}}],
+        ),
+        "/api/v1/places": _get(
+            "Districts whose name contains q (place search)",
+            [
+                {
+                    "name": "q",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "string", "minLength": 2},
+                }
+            ],
+        ),
+        "/api/v1/recommend": _get(
+            "The origin's district and a ranked list of districts, each with its reason, "
+            "travel time and sessions with free places",
+            [
+                {"name": "postcode", "in": "query", "schema": {"type": "string"}},
+                LAT,
+                LON,
+                {
+                    "name": "mode",
+                    "in": "query",
+                    "schema": {"enum": ["walk", "cycle", "transit", "drive"], "default": "transit"},
+                },
+                {
+                    "name": "max_minutes",
+                    "in": "query",
+                    "schema": {"type": "number", "minimum": 1, "maximum": 240, "default": 60},
+                },
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 5},
+                },
+                {"name": "own_area", "in": "query", "schema": {"type": "boolean"}},
+                {"name": "short_walks", "in": "query", "schema": {"type": "boolean"}},
+                {"name": "set", "in": "query", "schema": {"type": "string"}},
+            ],
+        ),
+        "/api/v1/commitments": {
+            "post": {
+                "summary": "Accept a recommendation: one volunteer for a district on a day",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["code"],
+                                "properties": {
+                                    "code": {"type": "string"},
+                                    "set": {"type": "string"},
+                                    "day": {"type": "string", "format": "date"},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "201": {"description": "Stored; the remaining need is returned"},
+                    "400": ERROR,
+                    "404": ERROR,
+                },
+            }
+        },
+        "/api/v1/districts/{code}": _get(
+            "A district: result, need, history, sessions, wards", [CODE]
+        ),
+        "/api/v1/districts/{code}.geojson": _get(
+            "A district as a GeoJSON Feature", [CODE], "application/geo+json"
+        ),
+        "/api/v1/sets/{slug}/districts.geojson": _get(
+            "A set's districts simplified for a map zoom, optionally in a box",
+            [
+                SLUG,
+                {"name": "zoom", "in": "query", "schema": {"type": "number"}},
+                {
+                    "name": "bbox",
+                    "in": "query",
+                    "description": "west,south,east,north",
+                    "schema": {"type": "string"},
+                },
+            ],
+            "application/geo+json",
+        ),
+        "/api/v1/sets/{slug}/hexes.json": _get("A set's hex cartogram layout", [SLUG]),
+        "/api/v1/openapi.json": _get("This document", []),
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "turfmap API",
+            "version": "1",
+            "description": "Where volunteers' canvassing matters most. GET endpoints "
+            "allow any origin (CORS).",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "properties": {
+                                "code": {"type": "string"},
+                                "message": {"type": "string"},
+                            },
+                        }
+                    },
+                }
+            }
+        },
+    }
