@@ -10,14 +10,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from bench.common import UK, fresh_database
-from turfmap.pipeline.boundaries import BoundaryOptions, import_boundaries
-from turfmap.pipeline.results import import_results
+from bench.common import uk_database
 from turfmap.recommend.board import build_board
 from turfmap.recommend.simulate import simulate
 from turfmap.scoring.need import NeedWeights
 from turfmap.spatial.holder import build_index
-from turfmap.store.generations import activate
 from turfmap.store.queries import active_districts
 
 VOLUNTEERS = (5_000, 10_000, 15_000, 30_000)
@@ -25,25 +22,10 @@ VOLUNTEERS = (5_000, 10_000, 15_000, 30_000)
 
 def run() -> dict:
     figures = {}
-    with fresh_database("sqlite") as database:
-        import_boundaries(
-            database,
-            UK / "wpc_2024_uk_bgc.topojson",
-            BoundaryOptions("westminster-2024", commit=True),
-        )
-        with database.transaction() as session:
-            activate(session, "westminster-2024")
-        import_results(
-            database,
-            UK / "HoC-GE2024-results-by-constituency.csv",
-            set_slug="westminster-2024",
-            target_party="Lab",
-            commit=True,
-        )
-        with database.session() as session:
-            index = build_index(session)
-            board = build_board(session, date.today(), NeedWeights())
-            shapes = {d.code: d.geometry for _, d in active_districts(session)}
+    with uk_database() as database, database.session() as session:
+        index = build_index(session)
+        board = build_board(session, date.today(), NeedWeights())
+        shapes = {d.code: d.geometry for _, d in active_districts(session)}
     capacity = sum(e.need.capacity for e in board.districts.values())
     print(f"capacity of the 650 seats: {capacity:,} volunteer places in a day")
     for n in VOLUNTEERS:

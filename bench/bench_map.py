@@ -15,10 +15,7 @@ import http.client
 import time
 
 from bench.bench_recommend import _free_port, _serve
-from bench.common import UK, fresh_database
-from turfmap.pipeline.boundaries import BoundaryOptions, import_boundaries
-from turfmap.pipeline.results import import_results
-from turfmap.store.generations import activate
+from bench.common import uk_database
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -81,21 +78,7 @@ def street_detail_gzip(port: int) -> int:
 
 
 def run() -> dict:
-    with fresh_database("sqlite") as database:
-        import_boundaries(
-            database,
-            UK / "wpc_2024_uk_bgc.topojson",
-            BoundaryOptions("westminster-2024", commit=True),
-        )
-        with database.transaction() as session:
-            activate(session, "westminster-2024")
-        import_results(
-            database,
-            UK / "HoC-GE2024-results-by-constituency.csv",
-            set_slug="westminster-2024",
-            target_party="Lab",
-            commit=True,
-        )
+    with uk_database() as database:
         port = _free_port()
         server = _serve(str(database.engine.url), port, extra={"TURFMAP_TILES": "none"})
         try:

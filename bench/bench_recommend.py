@@ -24,16 +24,13 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from bench.common import ROOT, UK, fresh_database
-from turfmap.pipeline.boundaries import BoundaryOptions, import_boundaries
-from turfmap.pipeline.results import import_results
+from bench.common import ROOT, uk_database
 from turfmap.recommend.board import DistrictNeed, NeedBoard, build_board
 from turfmap.recommend.ranking import Constraints
 from turfmap.recommend.service import Origin, recommend
 from turfmap.scoring.need import NeedInputs, NeedWeights, assess
 from turfmap.spatial.holder import build_index
 from turfmap.spatial.index import IndexedDistrict, SpatialIndex
-from turfmap.store.generations import activate
 from turfmap.store.queries import active_districts
 from turfmap.travel.router import EstimateRouter
 
@@ -206,21 +203,7 @@ def run() -> dict:
     rng = np.random.default_rng(11)
     points = origins(N_ORIGINS, rng)
     figures = {}
-    with fresh_database("sqlite") as database:
-        import_boundaries(
-            database,
-            UK / "wpc_2024_uk_bgc.topojson",
-            BoundaryOptions("westminster-2024", commit=True),
-        )
-        with database.transaction() as session:
-            activate(session, "westminster-2024")
-        import_results(
-            database,
-            UK / "HoC-GE2024-results-by-constituency.csv",
-            set_slug="westminster-2024",
-            target_party="Lab",
-            commit=True,
-        )
+    with uk_database() as database:
         with database.session() as session:
             index = build_index(session)
             board = build_board(session, date.today(), NeedWeights())

@@ -61,3 +61,28 @@ def timer():
     start = time.perf_counter()
     yield times
     times["seconds"] = time.perf_counter() - start
+
+
+@contextmanager
+def uk_database(backend: str = "sqlite"):
+    """A fresh database with the UK 2024 seats active and GE2024 results loaded."""
+    from turfmap.pipeline.boundaries import BoundaryOptions, import_boundaries
+    from turfmap.pipeline.results import import_results
+    from turfmap.store.generations import activate
+
+    with fresh_database(backend) as database:
+        import_boundaries(
+            database,
+            UK / "wpc_2024_uk_bgc.topojson",
+            BoundaryOptions("westminster-2024", commit=True),
+        )
+        with database.transaction() as session:
+            activate(session, "westminster-2024")
+        import_results(
+            database,
+            UK / "HoC-GE2024-results-by-constituency.csv",
+            set_slug="westminster-2024",
+            target_party="Lab",
+            commit=True,
+        )
+        yield database

@@ -123,6 +123,33 @@ class Cli:
         return result.output
 
 
+def load_montreal(cli: Cli, target_party: str = "Bergeron") -> None:
+    """Montreal 2013 (58 districts, from plotly's package data), active, with results."""
+    cli.ok(
+        "import",
+        "boundaries",
+        PACKAGES / "plotly-7.1.0_election_montreal2013.geojson",
+        "--set",
+        "mtl",
+        "--code-field",
+        "id",
+        "--name-field",
+        "district",
+        "--commit",
+    )
+    cli.ok("generations", "activate", "mtl")
+    cli.ok(
+        "import",
+        "results",
+        PACKAGES / "plotly-7.1.0_election_montreal2013.csv",
+        "--set",
+        "mtl",
+        "--target-party",
+        target_party,
+        "--commit",
+    )
+
+
 @pytest.fixture
 def cli(app):
     return Cli(app)

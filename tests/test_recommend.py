@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.conftest import PACKAGES
+from tests.conftest import load_montreal
 from turfmap.errors import SourceUnavailable
 from turfmap.travel.router import OsrmRouter
 
@@ -137,29 +137,7 @@ def test_bad_postcode_lookups(client):
 
 @pytest.fixture
 def montreal(app, cli):
-    cli.ok(
-        "import",
-        "boundaries",
-        PACKAGES / "plotly-7.1.0_election_montreal2013.geojson",
-        "--set",
-        "mtl",
-        "--code-field",
-        "id",
-        "--name-field",
-        "district",
-        "--commit",
-    )
-    cli.ok("generations", "activate", "mtl")
-    cli.ok(
-        "import",
-        "results",
-        PACKAGES / "plotly-7.1.0_election_montreal2013.csv",
-        "--set",
-        "mtl",
-        "--target-party",
-        "Bergeron",
-        "--commit",
-    )
+    load_montreal(cli)
     return app.test_client()
 
 
@@ -248,30 +226,7 @@ def test_recommend_through_a_router_and_its_failure(backend, tmp_path, osrm):
     from tests.conftest import Cli, make_app
 
     app = make_app(backend, tmp_path, TURFMAP_ROUTER_URL=osrm)
-    cli = Cli(app)
-    cli.ok(
-        "import",
-        "boundaries",
-        PACKAGES / "plotly-7.1.0_election_montreal2013.geojson",
-        "--set",
-        "mtl",
-        "--code-field",
-        "id",
-        "--name-field",
-        "district",
-        "--commit",
-    )
-    cli.ok("generations", "activate", "mtl")
-    cli.ok(
-        "import",
-        "results",
-        PACKAGES / "plotly-7.1.0_election_montreal2013.csv",
-        "--set",
-        "mtl",
-        "--target-party",
-        "Bergeron",
-        "--commit",
-    )
+    load_montreal(Cli(app))
     client = app.test_client()
     walk = get(client, "/api/v1/recommend?lat=45.52&lon=-73.58&mode=walk&limit=10")
     sources = {r["travel_source"] for r in walk["recommendations"]}
