@@ -224,3 +224,61 @@ def test_hex_view_and_place_search(page, live, backend):
     page.wait_for_selector("#turfmap-results li")
     assert page.inner_text("#turfmap-status").startswith("From Hendon.")
     assert page.locator("#turfmap-results li button").first.inner_text() == "1. Hendon"
+
+
+def test_use_my_location(browser, live):
+    context = browser.new_context(
+        geolocation={"latitude": 57.1647, "longitude": -2.1016}, permissions=["geolocation"]
+    )
+    page = context.new_page()
+    page.goto(live + "/")
+    wait_for_map(page)
+    page.click("#turfmap-locate")
+    page.wait_for_selector("#turfmap-results li")
+    assert page.inner_text("#turfmap-status").startswith("You are in Aberdeen North")
+    context.close()
+
+
+def test_wards_appear_at_street_zoom(browser, backend, tmp_path):
+    import geopandas as gpd
+
+    from tests.conftest import UK
+
+    seats = gpd.read_file(UK / "wpc_2024_uk_bgc_valid.gpkg").cx[-2.2:-1.6, 53.7:54.0]
+    seats.to_file(tmp_path / "seats.gpkg")
+    app = make_app(backend, tmp_path, TURFMAP_TILES=None)
+    cli = Cli(app)
+    cli.ok("import", "boundaries", tmp_path / "seats.gpkg", "--set", "wy", "--commit")
+    cli.ok("generations", "activate", "wy")
+    cli.ok(
+        "import",
+        "boundaries",
+        UK / "wards_bradford_E08000032_wd13.geojson",
+        "--set",
+        "bradford-wards",
+        "--level",
+        "ward",
+        "--parent-set",
+        "wy",
+        "--commit",
+    )
+    cli.ok("generations", "activate", "bradford-wards")
+    server = LiveServer(app)
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(server.url + "/")
+        page.wait_for_selector(".folium-map[data-districts]", timeout=20_000)
+        has_wards = "window.turfmapInstance.map.hasLayer(window.turfmapInstance.wards)"
+        assert page.evaluate(has_wards) is False
+        page.evaluate("window.turfmapInstance.map.setView([53.795, -1.76], 14); 0")
+        page.wait_for_function(
+            f"{has_wards} && window.turfmapInstance.wards.getLayers().length > 0", timeout=20_000
+        )
+        shot(page, f"wards-{backend.name}")
+        page.evaluate("window.turfmapInstance.map.setView([53.795, -1.76], 9); 0")
+        page.wait_for_function(f"!({has_wards})", timeout=10_000)
+        context.close()
+    finally:
+        server.stop()
+        services_of(app).db.dispose()
