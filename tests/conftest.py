@@ -68,13 +68,22 @@ def backend(request, tmp_path_factory) -> Backend:
     url = _postgres_url()
     yield Backend("postgis", url)
     engine = create_engine(url)
-    with engine.begin() as connection:
-        schemas = connection.execute(
-            text("SELECT nspname FROM pg_namespace WHERE nspname LIKE 't\\_%'")
-        ).scalars()
-        for schema in list(schemas):
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    with engine.connect() as connection:
+        schemas = list(
+            connection.execute(
+                text("SELECT nspname FROM pg_namespace WHERE nspname LIKE 't\\_%'")
+            ).scalars()
+        )
+    for schema in schemas:
+        drop_schema(engine, schema)
     engine.dispose()
+
+
+def drop_schema(engine, schema: str) -> None:
+    # One transaction per schema: dropping them all at once outgrows PostgreSQL's
+    # lock table (max_locks_per_transaction) after a few dozen test databases.
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
 
 
 def make_app(backend: Backend, tmp_path: Path, **config):
@@ -88,6 +97,7 @@ def make_app(backend: Backend, tmp_path: Path, **config):
             "TURFMAP_DATA_DIR": None,
             "TURFMAP_TARGET_PARTY": "Lab",
             "TURFMAP_INDEX_CHECK_SECONDS": 0.0,
+            "SESSION_COOKIE_SECURE": False,  # the test client speaks plain http
             **config,
         }
     )
@@ -104,7 +114,10 @@ def app(backend, tmp_path):
     """An empty database on each backend."""
     app = make_app(backend, tmp_path)
     yield app
-    services_of(app).db.dispose()
+    services = services_of(app)
+    services.db.dispose()
+    if app.config["TURFMAP_DATABASE_SCHEMA"]:
+        drop_schema(services.db.engine, app.config["TURFMAP_DATABASE_SCHEMA"])
 
 
 class Cli:

@@ -34,6 +34,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         TURFMAP_GAIN_WEIGHT=settings.gain_weight,
         TURFMAP_TILES=settings.tiles,
         TURFMAP_FRAME_ANCESTORS=settings.frame_ancestors,
+        TURFMAP_LOGIN_LIMIT="10 per minute",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        # Browsers treat http://localhost as secure, so this holds for `make run` too.
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        REMEMBER_COOKIE_SECURE=settings.secure_cookies,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        WTF_CSRF_TIME_LIMIT=None,  # a form left open over lunch still submits
     )
     if test_config:
         app.config.update(test_config)

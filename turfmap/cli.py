@@ -191,6 +191,71 @@ def generations_activate(set_slug, number):
     services().spatial.invalidate()
 
 
+@main.group("users")
+def users_group():
+    """Coordinator, host and admin accounts."""
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--name", default="")
+@click.option("--role", type=click.Choice(["admin", "coordinator", "host"]), required=True)
+@click.option(
+    "--region",
+    "regions",
+    multiple=True,
+    help="SET or SET:PARENT_CODE where a coordinator may act (repeatable).",
+)
+@click.password_option(help="At least 12 characters (asked for when not given).")
+@with_appcontext
+@_friendly_errors
+def users_create(email, name, role, regions, password):
+    from turfmap.coordination.permissions import Region
+    from turfmap.coordination.users import create_user
+
+    with _database().transaction() as session:
+        user = create_user(
+            session,
+            email=email,
+            name=name,
+            role=role,
+            password=password,
+            regions=[Region.parse(r) for r in regions],
+            actor=f"cli:{getpass.getuser()}",
+        )
+        click.echo(f"created {user.email} ({user.role})")
+
+
+@users_group.command("list")
+@with_appcontext
+def users_list():
+    from turfmap.coordination.users import users
+
+    with _database().session() as session:
+        for user in users(session):
+            regions = (
+                ", ".join(
+                    f"{r.set_slug}{':' + r.parent_code if r.parent_code else ''}"
+                    for r in user.regions
+                )
+                or "-"
+            )
+            state = "active" if user.active else "DISABLED"
+            click.echo(f"{user.email}\t{user.role}\t{state}\t{regions}")
+
+
+@users_group.command("disable")
+@click.argument("email")
+@with_appcontext
+@_friendly_errors
+def users_disable(email):
+    from turfmap.coordination.users import disable_user
+
+    with _database().transaction() as session:
+        disable_user(session, email, actor=f"cli:{getpass.getuser()}")
+    click.echo(f"{email} can no longer sign in")
+
+
 @main.command("fetch")
 @click.argument("source")
 @click.option(

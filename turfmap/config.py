@@ -23,6 +23,7 @@ class Settings:
     gain_weight: float
     tiles: str | None
     frame_ancestors: str
+    secure_cookies: bool
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -49,6 +50,7 @@ class Settings:
             tiles=_tiles(env.get("TURFMAP_TILES")),
             # Who may put /embed in an iframe (a CSP frame-ancestors source list).
             frame_ancestors=env.get("TURFMAP_FRAME_ANCESTORS", "*"),
+            secure_cookies=env.get("TURFMAP_SECURE_COOKIES", "1") not in ("0", "false", "no"),
         )
 
 

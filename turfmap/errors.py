@@ -37,3 +37,19 @@ class SourceUnavailable(TurfmapError):
 
     status = 502
     code = "source_unavailable"
+
+
+class Forbidden(TurfmapError):
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(TurfmapError):
+    """Someone else changed the thing since the user loaded it."""
+
+    status = 409
+    code = "conflict"
+
+    def __init__(self, message: str, *, current=None):
+        super().__init__(message)
+        self.current = current

@@ -234,3 +234,49 @@ class HexCell(Base):
     q: Mapped[int] = mapped_column(Integer)
     r: Mapped[int] = mapped_column(Integer)
     import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))
+
+
+class User(Base):
+    """A coordinator, host or admin. Passwords are stored only as scrypt hashes."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))  # admin | coordinator | host
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    regions: Mapped[list[UserRegion]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+
+class UserRegion(Base):
+    """Where a coordinator may act: a whole boundary set, or the districts inside one
+    parent district (the wards of a constituency, say)."""
+
+    __tablename__ = "user_regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    set_slug: Mapped[str] = mapped_column(String(80))
+    parent_code: Mapped[str | None] = mapped_column(String(40))
+
+    user: Mapped[User] = relationship(back_populates="regions")
+
+
+class AuditEvent(Base):
+    """Every write a person makes: who, when, what, and the before and after."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(60))  # need.edit, need.revert, user.create ...
+    target: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)

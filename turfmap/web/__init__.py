@@ -10,12 +10,15 @@ from turfmap.web import headers
 
 
 def register_web(app: Flask) -> None:
+    from turfmap.web import admin as admin_module
     from turfmap.web import api_volunteer  # noqa: F401  (adds its routes to api)
     from turfmap.web.api import api
     from turfmap.web.pages import pages
 
     app.register_blueprint(api)
     app.register_blueprint(pages)
+    app.register_blueprint(admin_module.admin)
+    admin_module.install(app)
     headers.install(app)
 
     @app.get("/healthz")

@@ -1,0 +1,301 @@
+"""Coordinators' workspace: accounts, sign-in, CSRF, the authorisation matrix,
+need edits with history, conflicts, reverts and the audit log."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import geopandas as gpd
+import pytest
+
+from tests.conftest import UK, Cli, services_of
+from turfmap.store.queries import get_set, need_history
+
+PASSWORD = "correct horse battery"
+WARD_A = "E05001348"  # Clayton and Fairweather Green, in Bradford West (E14001120)
+SEAT_A = "E14001120"
+SEAT_B = "E14001118"  # Bradford East
+USERS = {
+    "admin@x.org": ("admin", []),
+    "host@x.org": ("host", []),
+    "a@x.org": ("coordinator", [f"wards:{SEAT_A}"]),
+    "b@x.org": ("coordinator", ["wy"]),  # every seat, but no ward
+}
+
+
+@pytest.fixture
+def workspace(app, cli, tmp_path):
+    seats = gpd.read_file(UK / "wpc_2024_uk_bgc_valid.gpkg").cx[-2.2:-1.6, 53.7:54.0]
+    seats.to_file(tmp_path / "seats.gpkg")
+    cli.ok("import", "boundaries", tmp_path / "seats.gpkg", "--set", "wy", "--commit")
+    cli.ok("generations", "activate", "wy")
+    cli.ok(
+        "import",
+        "boundaries",
+        UK / "wards_bradford_E08000032_wd13.geojson",
+        "--set",
+        "wards",
+        "--level",
+        "ward",
+        "--parent-set",
+        "wy",
+        "--commit",
+    )
+    cli.ok("generations", "activate", "wards")
+    for email, (role, regions) in USERS.items():
+        args = ["users", "create", email, "--role", role, "--password", PASSWORD]
+        for region in regions:
+            args += ["--region", region]
+        cli.ok(*args)
+    return app
+
+
+def token(html: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def signed_in(app, email):
+    client = app.test_client()
+    if email is None:
+        return client
+    page = client.get("/admin/login").get_data(as_text=True)
+    response = client.post(
+        "/admin/login", data={"email": email, "password": PASSWORD, "csrf_token": token(page)}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+def history(app, code=WARD_A, set_slug="wards"):
+    with services_of(app).db.session() as session:
+        return need_history(session, get_set(session, set_slug).id, code)
+
+
+def edit(
+    client, code=WARD_A, score="80", reason="Short of 20 canvassers", set_slug="wards", **extra
+):
+    page = client.get(f"/admin/needs/{set_slug}/{code}")
+    html = page.get_data(as_text=True)
+    data = {
+        "score": score,
+        "reason": reason,
+        "csrf_token": token(html),
+        "base_id": re.search(r'name="base_id" type="hidden" value="([^"]*)"', html).group(1),
+    }
+    return client.post(f"/admin/needs/{set_slug}/{code}", data=data | extra)
+
+
+def test_users_cli(workspace, cli):
+    listing = cli.ok("users", "list")
+    assert f"a@x.org\tcoordinator\tactive\twards:{SEAT_A}" in listing
+    assert "b@x.org\tcoordinator\tactive\twy" in listing
+    short = cli("users", "create", "c@x.org", "--role", "host", "--password", "short")
+    assert short.exit_code != 0 and "at least 12 characters" in short.output
+    lonely = cli("users", "create", "c@x.org", "--role", "coordinator", "--password", PASSWORD)
+    assert lonely.exit_code != 0 and "needs at least one region" in lonely.output
+    nowhere = cli(
+        "users",
+        "create",
+        "c@x.org",
+        "--role",
+        "coordinator",
+        "--password",
+        PASSWORD,
+        "--region",
+        "narnia",
+    )
+    assert nowhere.exit_code != 0 and "no boundary set 'narnia'" in nowhere.output
+    cli.ok("users", "disable", "b@x.org")
+    client = workspace.test_client()
+    page = client.get("/admin/login").get_data(as_text=True)
+    refused = client.post(
+        "/admin/login", data={"email": "b@x.org", "password": PASSWORD, "csrf_token": token(page)}
+    )
+    assert refused.status_code == 401
+
+
+def test_wrong_password(workspace):
+    client = workspace.test_client()
+    page = client.get("/admin/login").get_data(as_text=True)
+    response = client.post(
+        "/admin/login", data={"email": "a@x.org", "password": "nope", "csrf_token": token(page)}
+    )
+    assert response.status_code == 401
+    assert "do not match an active account" in response.get_data(as_text=True)
+
+
+def test_csrf_is_required(workspace):
+    client = signed_in(workspace, "a@x.org")
+    before = len(history(workspace))
+    response = client.post(
+        f"/admin/needs/wards/{WARD_A}", data={"score": "90", "reason": "no token"}
+    )
+    assert response.status_code == 400
+    assert len(history(workspace)) == before
+    anonymous = workspace.test_client().post(
+        "/admin/login", data={"email": "a@x.org", "password": PASSWORD}
+    )
+    assert anonymous.status_code == 400
+
+
+# (route, method) -> expected status for anonymous, host, coordinator A, coordinator B, admin
+MATRIX = [
+    ("/admin/", "GET", (302, 200, 200, 200, 200)),
+    (f"/admin/needs/wards/{WARD_A}", "GET", (302, 403, 200, 403, 200)),
+    (f"/admin/needs/wards/{WARD_A}", "POST", (302, 403, 302, 403, 302)),
+    (f"/admin/needs/wy/{SEAT_A}", "GET", (302, 403, 403, 200, 200)),
+    (f"/admin/needs/wy/{SEAT_A}", "POST", (302, 403, 403, 302, 302)),
+    (f"/admin/needs/wy/{SEAT_B}", "POST", (302, 403, 403, 302, 302)),
+    ("/admin/audit", "GET", (302, 403, 403, 403, 200)),
+    ("/admin/audit?format=csv", "GET", (302, 403, 403, 403, 200)),
+]
+WHO = [None, "host@x.org", "a@x.org", "b@x.org", "admin@x.org"]
+
+
+@pytest.mark.parametrize("path, method, expected", MATRIX)
+def test_authorisation_matrix(workspace, path, method, expected):
+    for email, status in zip(WHO, expected, strict=True):
+        client = signed_in(workspace, email)
+        if method == "GET":
+            response = client.get(path)
+        else:
+            # A valid token from a page this user may see, so only authorisation decides.
+            html = client.get("/admin/login").get_data(as_text=True)
+            data = {"score": "55", "reason": f"matrix {email}", "csrf_token": token(html)}
+            set_slug, code = path.split("/")[3:5]
+            base = history(workspace, code, set_slug)
+            data["base_id"] = str(base[0].id) if base else ""
+            response = client.post(path, data=data)
+        assert response.status_code == status, (email, path, method, response.status_code)
+
+
+def test_coordinator_of_another_region_cannot_revert_either(workspace):
+    alice = signed_in(workspace, "a@x.org")
+    edit(alice, score="70")
+    edit(alice, score="75")
+    rows = history(workspace)
+    bob = signed_in(workspace, "b@x.org")
+    page = bob.get("/admin/").get_data(as_text=True)
+    response = bob.post(
+        f"/admin/needs/wards/{WARD_A}/revert/{rows[-1].id}",
+        data={"csrf_token": token(page), "base_id": str(rows[0].id)},
+    )
+    assert response.status_code == 403
+    assert len(history(workspace)) == 2
+
+
+def test_edit_with_expiry_and_revert(workspace):
+    client = signed_in(workspace, "a@x.org")
+    until = (date.today() + timedelta(days=7)).isoformat()
+    assert edit(client, score="80", reason="Short of canvassers", expires=until).status_code == 302
+    assert edit(client, score="20", reason="The branch is covering it").status_code == 302
+    rows = history(workspace)
+    assert [(r.score, r.author) for r in rows] == [(20, "a@x.org"), (80, "a@x.org")]
+    assert rows[1].expires_on.isoformat() == until
+    page = client.get(f"/admin/needs/wards/{WARD_A}").get_data(as_text=True)
+    response = client.post(
+        f"/admin/needs/wards/{WARD_A}/revert/{rows[1].id}",
+        data={"csrf_token": token(page), "base_id": str(rows[0].id)},
+    )
+    assert response.status_code == 302
+    latest = history(workspace)[0]
+    assert latest.score == 80 and latest.reason == f"Reverted to #{rows[1].id}: Short of canvassers"
+    public = workspace.test_client().get(f"/api/v1/districts/{WARD_A}").get_json()
+    assert public["need"]["score"] == 80 and public["need"]["author"] == "a@x.org"
+
+
+def test_two_coordinators_editing_at_once(workspace):
+    alice, admin = signed_in(workspace, "a@x.org"), signed_in(workspace, "admin@x.org")
+    alice_page = alice.get(f"/admin/needs/wards/{WARD_A}").get_data(as_text=True)
+    admin_page = admin.get(f"/admin/needs/wards/{WARD_A}").get_data(as_text=True)
+    base = re.search(r'name="base_id" type="hidden" value="([^"]*)"', alice_page).group(1)
+    first = alice.post(
+        f"/admin/needs/wards/{WARD_A}",
+        data={
+            "score": "90",
+            "reason": "Alice: big push Saturday",
+            "csrf_token": token(alice_page),
+            "base_id": base,
+        },
+    )
+    assert first.status_code == 302
+    second = admin.post(
+        f"/admin/needs/wards/{WARD_A}",
+        data={
+            "score": "10",
+            "reason": "Admin: quiet week",
+            "csrf_token": token(admin_page),
+            "base_id": base,
+        },
+    )
+    assert second.status_code == 409
+    text = second.get_data(as_text=True)
+    assert "a@x.org changed the need" in text and "Alice: big push Saturday" in text
+    assert [r.score for r in history(workspace)] == [90]
+
+
+@pytest.mark.parametrize(
+    "score, reason, fragment",
+    [
+        ("101", "x", "Number must be between 0 and 100"),
+        ("50", "", "This field is required"),
+    ],
+)
+def test_bad_need_forms(workspace, score, reason, fragment):
+    response = edit(signed_in(workspace, "a@x.org"), score=score, reason=reason)
+    assert response.status_code == 400 and fragment in response.get_data(as_text=True)
+    assert history(workspace) == []
+
+
+def test_reason_with_markup_is_text(workspace):
+    reason = '<script>alert("x")</script><b>bold</b>'
+    edit(signed_in(workspace, "a@x.org"), reason=reason)
+    admin_page = signed_in(workspace, "a@x.org").get(f"/admin/needs/wards/{WARD_A}")
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in admin_page.get_data(as_text=True)
+    assert "<script>alert" not in admin_page.get_data(as_text=True)
+    public = workspace.test_client().get(f"/d/{WARD_A}").get_data(as_text=True)
+    assert "<script>alert" not in public and "&lt;b&gt;bold&lt;/b&gt;" in public
+
+
+def test_audit_log_filter_and_csv(workspace):
+    edit(signed_in(workspace, "a@x.org"), reason="=HYPERLINK(1)")
+    admin = signed_in(workspace, "admin@x.org")
+    page = admin.get("/admin/audit?action=need.").get_data(as_text=True)
+    assert "need.edit" in page and "user.create" not in page
+    csv_text = admin.get("/admin/audit?format=csv").get_data(as_text=True)
+    assert csv_text.startswith("id,at,actor,action,target,detail")
+    assert "a@x.org,need.edit,wards/" + WARD_A in csv_text
+    assert ",user.create,a@x.org," in csv_text
+    only_a = admin.get("/admin/audit?actor=a@x.org").get_data(as_text=True)
+    assert "user.create" not in only_a
+
+
+def test_sign_in_is_throttled(workspace):
+    client = workspace.test_client()
+    page = client.get("/admin/login").get_data(as_text=True)
+    statuses = [
+        client.post(
+            "/admin/login",
+            data={"email": "a@x.org", "password": "wrong", "csrf_token": token(page)},
+        ).status_code
+        for _ in range(11)
+    ]
+    assert statuses[:10] == [401] * 10 and statuses[10] == 429
+
+
+def test_admin_security_headers(workspace):
+    headers = workspace.test_client().get("/admin/login").headers
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "DENY"
+    client = signed_in(workspace, "a@x.org")
+    cookie = client.get_cookie("session")
+    assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
+
+
+def test_cookies_are_secure_by_default(backend, tmp_path):
+    from tests.conftest import make_app
+
+    app = make_app(backend, tmp_path, SESSION_COOKIE_SECURE=True)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    Cli(app)
