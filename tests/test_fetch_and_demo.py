@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import threading
 
 import pytest
@@ -122,3 +123,44 @@ def test_demo_from_a_data_folder_loads_the_uk(backend, tmp_path):
     found = client.get("/api/v1/point?lat=57.1647&lon=-2.1016").get_json()["districts"]
     assert found[0]["code"] == "S14000060" and found[0]["result"]["winner"] == "SNP"
     services_of(app).db.dispose()
+
+
+def test_serve_answers_on_its_port(tmp_path):
+    """`turfmap serve` (what `make run` ends with) really serves the app. The command
+    is the same on either backend; SQLite keeps the subprocess's set-up simple."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    from tests.conftest import Backend
+
+    app = make_app(Backend("sqlite", str(tmp_path)), tmp_path)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = os.environ | {"TURFMAP_DATABASE_URL": app.config["TURFMAP_DATABASE_URL"]}
+    turfmap = Path(sys.executable).with_name("turfmap")
+    server = subprocess.Popen(
+        [str(turfmap), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    assert json.load(r)["status"] == "ok"
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("turfmap serve did not answer")
+    finally:
+        server.terminate()
+        server.wait(10)
+        services_of(app).db.dispose()

@@ -361,6 +361,9 @@ def simulate_command(set_slug, volunteers, mode, max_minutes, threshold, seed):
 @with_appcontext
 def serve_command(host, port):
     """Serve the app (the Flask server; use gunicorn 'turfmap:create_app()' in production)."""
+    from werkzeug.serving import run_simple
+
     _database()
     services().spatial.get()  # build the index before the first visitor waits for it
-    current_app.run(host=host, port=port, use_reloader=False)
+    # Not app.run(): Flask ignores that inside its own CLI commands.
+    run_simple(host, port, current_app._get_current_object(), threaded=True)
