@@ -136,8 +136,9 @@ class Cli:
         return result.output
 
 
-def load_montreal(cli: Cli, target_party: str = "Bergeron") -> None:
-    """Montreal 2013 (58 districts, from plotly's package data), active, with results."""
+def load_montreal(cli: Cli, target_party: str = "Bergeron") -> str:
+    """Montreal 2013 (58 districts, from plotly's package data), active, with results.
+    Returns the results import's report."""
     cli.ok(
         "import",
         "boundaries",
@@ -151,7 +152,7 @@ def load_montreal(cli: Cli, target_party: str = "Bergeron") -> None:
         "--commit",
     )
     cli.ok("generations", "activate", "mtl")
-    cli.ok(
+    return cli.ok(
         "import",
         "results",
         PACKAGES / "plotly-7.1.0_election_montreal2013.csv",

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import geopandas as gpd
 import pytest
 
-from tests.conftest import UK, Cli, services_of
+from tests.conftest import UK, services_of
 from turfmap.store.queries import get_set, need_history
 
 PASSWORD = "correct horse battery"
@@ -293,9 +293,16 @@ def test_admin_security_headers(workspace):
     assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
 
 
-def test_cookies_are_secure_by_default(backend, tmp_path):
-    from tests.conftest import make_app
+def test_cookies_are_secure_by_default(monkeypatch):
+    """Without TURFMAP_SECURE_COOKIES the session and remember-me cookies are Secure;
+    TURFMAP_SECURE_COOKIES=0 is the only way to turn that off."""
+    from turfmap import create_app
 
-    app = make_app(backend, tmp_path, SESSION_COOKIE_SECURE=True)
+    monkeypatch.delenv("TURFMAP_SECURE_COOKIES", raising=False)
+    app = create_app({"TURFMAP_DATABASE_URL": "sqlite://"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
-    Cli(app)
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    monkeypatch.setenv("TURFMAP_SECURE_COOKIES", "0")
+    assert (
+        create_app({"TURFMAP_DATABASE_URL": "sqlite://"}).config["SESSION_COOKIE_SECURE"] is False
+    )

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from tests.conftest import PACKAGES, UK, US, services_of, snapshot
+from tests.conftest import UK, US, load_montreal, services_of, snapshot
 from turfmap.store.queries import current_needs, get_set, latest_results
 
 
@@ -80,28 +80,7 @@ def test_us_presidential_results_join_all_435_districts(app, cli):
 
 
 def test_montreal_layout(app, cli):
-    cli.ok(
-        "import",
-        "boundaries",
-        PACKAGES / "plotly-7.1.0_election_montreal2013.geojson",
-        "--set",
-        "mtl",
-        "--code-field",
-        "id",
-        "--name-field",
-        "district",
-        "--commit",
-    )
-    output = cli.ok(
-        "import",
-        "results",
-        PACKAGES / "plotly-7.1.0_election_montreal2013.csv",
-        "--set",
-        "mtl",
-        "--target-party",
-        "Joly",
-        "--commit",
-    )
+    output = load_montreal(cli, target_party="Joly")
     assert "58 results for 58 districts" in output
     assert _results(app, "mtl")["101"].winner == "Joly"
 

@@ -49,7 +49,3 @@ class Conflict(TurfmapError):
 
     status = 409
     code = "conflict"
-
-    def __init__(self, message: str, *, current=None):
-        super().__init__(message)
-        self.current = current

@@ -81,8 +81,8 @@ def districts_at_point(session, index: SpatialIndex, lon: float, lat: float, tod
     found = []
     for hit in index.district_at(lon, lat):
         boundary_set = queries.get_set(session, hit.set_slug)
-        result = queries.latest_results(session, boundary_set.id).get(hit.code)
-        need = queries.current_needs(session, boundary_set.id, today).get(hit.code)
+        result = queries.latest_results(session, boundary_set.id, hit.code).get(hit.code)
+        need = queries.current_needs(session, boundary_set.id, today, hit.code).get(hit.code)
         found.append(district_summary(hit.set_slug, hit, result, need, today))
     return found
 
@@ -90,8 +90,8 @@ def districts_at_point(session, index: SpatialIndex, lon: float, lat: float, tod
 def district_detail(session, code: str, today: date) -> tuple[dict, object]:
     """(summary with children, full geometry) of an active district."""
     boundary_set, district = queries.active_district(session, code)
-    result = queries.latest_results(session, boundary_set.id).get(code)
-    need = queries.current_needs(session, boundary_set.id, today).get(code)
+    result = queries.latest_results(session, boundary_set.id, code).get(code)
+    need = queries.current_needs(session, boundary_set.id, today, code).get(code)
     summary = district_summary(boundary_set.slug, district, result, need, today)
     summary["children"] = [
         {"code": c.code, "name": c.name} for c in queries.child_districts(session, code)
@@ -171,11 +171,14 @@ def postcode_detail(session, index: SpatialIndex, raw: str, today: date) -> dict
     }
 
 
-def record_commitment(session, index: SpatialIndex, set_slug: str, code: str, day: date):
+def record_commitment(session, set_slug: str, code: str, day: date):
     """Store one volunteer's acceptance of a recommendation for ``day``."""
-    if not any(d.code == code and d.set_slug == set_slug for d in index.districts):
+    try:
+        boundary_set, _ = queries.active_district(session, code)
+    except NotFound:
+        boundary_set = None
+    if boundary_set is None or boundary_set.slug != set_slug:
         raise NotFound(f"no active district {code!r} in set {set_slug!r}")
-    boundary_set = queries.get_set(session, set_slug)
     session.add(Commitment(set_id=boundary_set.id, district_code=code, day=day))
 
 

@@ -47,10 +47,9 @@ def edit_need(
         latest = queries.need_history(session, boundary_set.id, code)[0]
         raise Conflict(
             f"{latest.author} changed the need of {district.name} to {latest.score:g} "
-            f"({latest.reason}) after you opened it; nothing was saved. Review it and try again.",
-            current=latest,
+            f"({latest.reason}) after you opened it; nothing was saved. Review it and try again."
         )
-    previous = queries.current_needs(session, boundary_set.id, today).get(code)
+    previous = queries.current_needs(session, boundary_set.id, today, code).get(code)
     need = Need(
         set_id=boundary_set.id,
         district_code=code,

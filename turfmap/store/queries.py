@@ -131,20 +131,26 @@ def shapes_for(session: Session, district_ids: list[int], band: int | None):
     return dict(rows.all())
 
 
-def latest_results(session: Session, set_id: int) -> dict[str, ElectionResult]:
-    """The most recently imported result for each district of the set."""
-    results = session.scalars(
-        select(ElectionResult).where(ElectionResult.set_id == set_id).order_by(ElectionResult.id)
-    )
+def latest_results(
+    session: Session, set_id: int, code: str | None = None
+) -> dict[str, ElectionResult]:
+    """The most recently imported result for each district of the set (or for ``code``)."""
+    query = select(ElectionResult).where(ElectionResult.set_id == set_id)
+    if code is not None:
+        query = query.where(ElectionResult.district_code == code)
+    results = session.scalars(query.order_by(ElectionResult.id))
     return {r.district_code: r for r in results}
 
 
-def current_needs(session: Session, set_id: int, today: date) -> dict[str, Need]:
-    """Per district, the newest coordinator need that has not expired, else the
-    newest computed one. History rows are never changed, so this is a read."""
-    rows = session.scalars(
-        select(Need).where(Need.set_id == set_id).order_by(Need.created_at, Need.id)
-    )
+def current_needs(
+    session: Session, set_id: int, today: date, code: str | None = None
+) -> dict[str, Need]:
+    """Per district (or for ``code`` only), the newest coordinator need that has not
+    expired, else the newest computed one. History rows are never changed."""
+    query = select(Need).where(Need.set_id == set_id)
+    if code is not None:
+        query = query.where(Need.district_code == code)
+    rows = session.scalars(query.order_by(Need.created_at, Need.id))
     coordinator: dict[str, Need] = {}
     computed: dict[str, Need] = {}
     for need in rows:

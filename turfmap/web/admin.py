@@ -23,7 +23,7 @@ from wtforms.validators import DataRequired, NumberRange, Optional
 
 from turfmap.coordination import audit
 from turfmap.coordination.needs import edit_need, latest_need_id, revert_need
-from turfmap.coordination.permissions import Region, require_admin
+from turfmap.coordination.permissions import Region, require_admin, require_district
 from turfmap.coordination.users import actor_of, authenticate
 from turfmap.errors import Conflict, InputError
 from turfmap.extensions import services
@@ -194,8 +194,6 @@ def _base(raw: str | None) -> int | None:
 
 
 def _district_page(session, actor, set_slug, code) -> dict:
-    from turfmap.coordination.permissions import require_district
-
     boundary_set, district = queries.active_district(session, code)
     if boundary_set.slug != set_slug:
         abort(404)
@@ -204,6 +202,6 @@ def _district_page(session, actor, set_slug, code) -> dict:
         "set_slug": set_slug,
         "district": district,
         "history": queries.need_history(session, boundary_set.id, code),
-        "current": queries.current_needs(session, boundary_set.id, date.today()).get(code),
+        "current": queries.current_needs(session, boundary_set.id, date.today(), code).get(code),
         "base_id": latest_need_id(session, boundary_set.id, code),
     }

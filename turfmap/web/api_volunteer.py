@@ -72,7 +72,7 @@ def commit():
     index = services().spatial.get()
     slug = choose_set(board.get(), index, body.get("set"))
     with services().db.transaction() as session:
-        lookup.record_commitment(session, index, slug, body["code"], day)
+        lookup.record_commitment(session, slug, body["code"], day)
     if day == date.today():
         board.note_commitment(slug, body["code"])
     entry = board.get().get(slug, body["code"]) if day == date.today() else None

@@ -61,10 +61,10 @@ def _snippets(set_slug: str | None) -> dict:
         f'<iframe src="{base}/embed{query}" title="turfmap: where canvassing matters '
         f'most" style="width:100%;height:520px;border:0" loading="lazy"></iframe>'
     )
+    data_set = f' data-set="{set_slug}"' if set_slug else ""
     script = (
         f'<div id="turfmap"></div>\n<script src="{base}/embed.js" data-target="turfmap"'
-        f"{f' data-set={chr(34)}{set_slug}{chr(34)}' if set_slug else ''} async></script>\n"
-        f"<noscript>{iframe}</noscript>"
+        f"{data_set} async></script>\n<noscript>{iframe}</noscript>"
     )
     return {"iframe": iframe, "script": script}
 
