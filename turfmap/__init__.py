@@ -35,6 +35,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         TURFMAP_TILES=settings.tiles,
         TURFMAP_FRAME_ANCESTORS=settings.frame_ancestors,
         TURFMAP_LOGIN_LIMIT="10 per minute",
+        TURFMAP_TIMEZONE=settings.timezone,
+        MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         # Browsers treat http://localhost as secure, so this holds for `make run` too.

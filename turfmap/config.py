@@ -24,6 +24,8 @@ class Settings:
     tiles: str | None
     frame_ancestors: str
     secure_cookies: bool
+    timezone: str
+    max_upload_mb: int
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -51,6 +53,10 @@ class Settings:
             # Who may put /embed in an iframe (a CSP frame-ancestors source list).
             frame_ancestors=env.get("TURFMAP_FRAME_ANCESTORS", "*"),
             secure_cookies=env.get("TURFMAP_SECURE_COOKIES", "1") not in ("0", "false", "no"),
+            # Session times typed without an offset (forms, CSV) are in this zone.
+            timezone=env.get("TURFMAP_TIMEZONE", "Europe/London"),
+            # The largest boundary or needs file the workspace accepts.
+            max_upload_mb=int(env.get("TURFMAP_MAX_UPLOAD_MB", "200")),
         )
 
 

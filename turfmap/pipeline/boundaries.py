@@ -47,8 +47,19 @@ class PreparedBoundaries:
     parents: list[str | None]
 
 
-def import_boundaries(db: Database, path: Path, options: BoundaryOptions) -> ImportReport:
-    report = ImportReport("boundaries", str(path), options.set_slug)
+def import_boundaries(
+    db: Database,
+    path: Path,
+    options: BoundaryOptions,
+    *,
+    actor: str | None = None,
+    source: str | None = None,
+) -> ImportReport:
+    """Dry run, or with ``options.commit`` a new inactive generation. ``source`` names
+    the file in the report when ``path`` is a temporary copy (an upload)."""
+    report = ImportReport("boundaries", source or str(path), options.set_slug)
+    if actor:
+        report.actor = actor
     with db.session() as session:
         prepared = prepare_boundaries(session, Path(path), options, report)
     if options.commit:

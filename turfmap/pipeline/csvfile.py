@@ -17,27 +17,40 @@ def read_text(path: Path) -> str:
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file")
-    data = path.read_bytes()
+    return decode_text(path.read_bytes(), str(path))
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 text (a spreadsheet's byte-order mark allowed), or an error naming the line.
+
+    >>> decode_text(b"code,need\\n\\xe9", "needs.csv")
+    Traceback (most recent call last):
+    turfmap.errors.InputError: needs.csv: line 2 is not UTF-8 (byte 0xe9 at offset 10); ...
+    """
     if not data.strip():
-        raise InputError(f"{path}: the file is empty")
+        raise InputError(f"{name}: the file is empty")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(
-            f"{path}: line {line} is not UTF-8 (byte 0x{data[exc.start]:02x} at offset "
+            f"{name}: line {line} is not UTF-8 (byte 0x{data[exc.start]:02x} at offset "
             f"{exc.start}); save the file as UTF-8 CSV and try again"
         ) from exc
 
 
 def read_frame(path: Path, *, skiprows: int = 0, **kwargs) -> pd.DataFrame:
-    text = read_text(path)
+    return frame_from_text(read_text(path), str(path), skiprows=skiprows, **kwargs)
+
+
+def frame_from_text(text: str, name: str, *, skiprows: int = 0, **kwargs) -> pd.DataFrame:
+    """Every cell as a string, so '007' stays '007' and nothing is guessed."""
     try:
         frame = pd.read_csv(
             io.StringIO(text), skiprows=skiprows, dtype=str, keep_default_na=False, **kwargs
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"{path}: not a readable CSV file: {exc}") from exc
+        raise InputError(f"{name}: not a readable CSV file: {exc}") from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
 
@@ -91,8 +104,8 @@ def parse_count(value: str, *, line: int, column: str) -> int:
 class RowErrors:
     """Collects row-level errors so one run reports all of them, then refuses."""
 
-    def __init__(self, path: Path, limit: int = 20):
-        self.path, self.limit, self.errors = path, limit, []
+    def __init__(self, path: Path | str, limit: int = 20, errors: list[str] | None = None):
+        self.path, self.limit, self.errors = path, limit, list(errors or [])
 
     def add(self, error: InputError | str) -> None:
         self.errors.append(error.message if isinstance(error, InputError) else error)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+import pandas as pd
+from sqlalchemy.orm import Session
 
 from turfmap.errors import InputError
 from turfmap.pipeline.csvfile import RowErrors, check_text, read_frame, require_columns
 from turfmap.pipeline.report import ImportReport
 from turfmap.store.db import Database
-from turfmap.store.models import Need
-from turfmap.store.queries import current_needs, district_codes, get_set, reference_generation
+from turfmap.store.models import ImportRun, Need
+from turfmap.store.queries import current_needs, district_index, get_set, reference_generation
 
 COLUMNS = ("code", "need", "reason", "expires")
 
@@ -68,6 +72,109 @@ def parse_need_row(row: dict, line: int, known: set[str], today: date) -> NeedRo
     return NeedRow(line, code, score, reason, expires)
 
 
+@dataclass
+class NeedPlan:
+    """What a needs file would change: validated rows, row-level errors, and the
+    needs in force before, so a preview can show old and new side by side."""
+
+    set_slug: str
+    set_id: int
+    rows: list[NeedRow]
+    errors: list[str]
+    before: dict[str, Need]
+    names: dict[str, str]
+
+    def changes(self) -> list[dict]:
+        out = []
+        for row in self.rows:
+            old = self.before.get(row.code)
+            out.append(
+                {
+                    "line": row.line,
+                    "code": row.code,
+                    "name": self.names.get(row.code, ""),
+                    "old": None if old is None else round(old.score, 1),
+                    "old_source": None if old is None else old.source,
+                    "new": round(row.score, 1),
+                    "reason": row.reason,
+                    "expires": row.expires,
+                    "same": old is not None
+                    and old.source == "coordinator"
+                    and round(old.score, 1) == round(row.score, 1)
+                    and old.reason == row.reason
+                    and old.expires_on == row.expires,
+                }
+            )
+        return out
+
+
+def plan_needs(
+    session: Session,
+    frame: pd.DataFrame,
+    *,
+    name: str,
+    set_slug: str,
+    today: date,
+    may_change: Callable[[str, str | None], bool] | None = None,
+) -> NeedPlan:
+    """Validate every row (all errors, not just the first) against the set's
+    districts; ``may_change(code, parent)`` refuses rows outside the uploader's region."""
+    require_columns(frame, COLUMNS, name)
+    if frame.empty:
+        raise InputError(f"{name}: the file has no rows")
+    boundary_set = get_set(session, set_slug)
+    districts = district_index(session, reference_generation(session, boundary_set).id)
+    known = set(districts)
+    errors, rows, seen = RowErrors(name), [], {}
+    for offset, row in enumerate(frame.to_dict("records")):
+        line = offset + 2
+        try:
+            parsed = parse_need_row(row, line, known, today)
+        except InputError as exc:
+            errors.add(exc)
+            continue
+        if may_change is not None and not may_change(parsed.code, districts[parsed.code][1]):
+            errors.add(f"line {line}, column 'code': {parsed.code} is outside your region")
+            continue
+        if parsed.code in seen:
+            errors.add(f"line {line}: {parsed.code!r} already appeared on line {seen[parsed.code]}")
+        seen.setdefault(parsed.code, line)
+        rows.append(parsed)
+    return NeedPlan(
+        set_slug=set_slug,
+        set_id=boundary_set.id,
+        rows=rows,
+        errors=errors.errors,
+        before=current_needs(session, boundary_set.id, today),
+        names={code: district_name for code, (district_name, _) in districts.items()},
+    )
+
+
+def write_needs(
+    session: Session, plan: NeedPlan, report: ImportReport, *, author: str
+) -> ImportRun:
+    """Add every row of an error-free plan, inside the caller's transaction."""
+    if plan.errors:
+        raise InputError(f"{len(plan.errors)} problem(s) in the file; nothing was loaded")
+    report.counts = {"needs": len(plan.rows)}
+    run = report.record(session)
+    for row in plan.rows:
+        session.add(
+            Need(
+                set_id=plan.set_id,
+                district_code=row.code,
+                score=row.score,
+                source="coordinator",
+                reason=row.reason,
+                author=author,
+                expires_on=row.expires,
+                import_run_id=run.id,
+            )
+        )
+    session.flush()
+    return run
+
+
 def import_needs(
     db: Database,
     path: Path,
@@ -80,49 +187,21 @@ def import_needs(
     path, today = Path(path), today or date.today()
     report = ImportReport("needs", str(path), set_slug)
     frame = read_frame(path)
-    require_columns(frame, COLUMNS, path)
-    if frame.empty:
-        raise InputError(f"{path}: the file has no rows")
     with db.session() as session:
-        boundary_set = get_set(session, set_slug)
-        known = district_codes(session, reference_generation(session, boundary_set).id)
-        before = current_needs(session, boundary_set.id, today)
-    errors, rows, seen = RowErrors(path), [], {}
-    for offset, row in enumerate(frame.to_dict("records")):
-        line = offset + 2
-        try:
-            parsed = parse_need_row(row, line, known, today)
-        except InputError as exc:
-            errors.add(exc)
-            continue
-        if parsed.code in seen:
-            errors.add(f"line {line}: {parsed.code!r} already appeared on line {seen[parsed.code]}")
-        seen.setdefault(parsed.code, line)
-        rows.append(parsed)
-    errors.raise_if_any()
-    for row in rows[:20]:
-        old = before.get(row.code)
-        was = f"{old.score:.0f} ({old.source})" if old else "none"
-        report.note(
-            f"{row.code}: {was} -> {row.score:.0f}, until {row.expires or 'changed'}: {row.reason}"
+        plan = plan_needs(session, frame, name=str(path), set_slug=set_slug, today=today)
+    RowErrors(path, errors=plan.errors).raise_if_any()
+    for change in plan.changes()[:20]:
+        was = (
+            f"{change['old']:.0f} ({change['old_source']})" if change["old"] is not None else "none"
         )
-    if len(rows) > 20:
-        report.note(f"... and {len(rows) - 20} more")
-    report.counts = {"needs": len(rows)}
+        report.note(
+            f"{change['code']}: {was} -> {change['new']:.0f}, "
+            f"until {change['expires'] or 'changed'}: {change['reason']}"
+        )
+    if len(plan.rows) > 20:
+        report.note(f"... and {len(plan.rows) - 20} more")
+    report.counts = {"needs": len(plan.rows)}
     if commit:
         with db.transaction() as session:
-            run = report.record(session)
-            for row in rows:
-                session.add(
-                    Need(
-                        set_id=boundary_set.id,
-                        district_code=row.code,
-                        score=row.score,
-                        source="coordinator",
-                        reason=row.reason,
-                        author=author,
-                        expires_on=row.expires,
-                        import_run_id=run.id,
-                    )
-                )
+            write_needs(session, plan, report, author=author)
     return report

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from turfmap.store.models import ImportRun, utcnow
+from turfmap.store.models import AuditEvent, ImportRun, utcnow
 
 
 @dataclass
@@ -19,6 +20,8 @@ class ImportReport:
     counts: dict = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
     started_at: datetime = field(default_factory=utcnow)
+    # Who ran it: the web passes the signed-in user; anything else came from a shell.
+    actor: str = field(default_factory=lambda: f"cli:{getpass.getuser()}")
 
     def note(self, line: str) -> None:
         self.lines.append(line)
@@ -48,4 +51,12 @@ class ImportReport:
         )
         session.add(run)
         session.flush()
+        session.add(
+            AuditEvent(
+                actor=self.actor,
+                action=f"import.{self.kind}",
+                target=self.set_slug or self.source,
+                detail={"source": self.source, "counts": self.counts, "import_run": run.id},
+            )
+        )
         return run

@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -205,12 +206,18 @@ class CanvassSession(Base):
     status: Mapped[str] = mapped_column(String(20), default="proposed")  # approved, rejected
     host: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reviewed_by: Mapped[str | None] = mapped_column(String(200))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    review_note: Mapped[str] = mapped_column(Text, default="")
 
     rsvps: Mapped[list[Rsvp]] = relationship(back_populates="session")
 
 
 class Rsvp(Base):
+    """A volunteer's place at a session; one per contact, so a double click is not two."""
+
     __tablename__ = "rsvps"
+    __table_args__ = (UniqueConstraint("session_id", "contact", name="uq_rsvps_session_contact"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("canvass_sessions.id", ondelete="CASCADE"))
@@ -280,3 +287,23 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(60))  # need.edit, need.revert, user.create ...
     target: Mapped[str] = mapped_column(String(200))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class Upload(Base):
+    """A file a coordinator or admin uploaded, kept between its preview and its apply
+    so that what is applied is exactly what was previewed."""
+
+    __tablename__ = "uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # needs | boundaries
+    set_slug: Mapped[str] = mapped_column(String(80))
+    actor: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    # Import options (boundaries) and the state the preview was made against (needs).
+    options: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    applied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))

@@ -34,6 +34,14 @@ def get_set(session: Session, slug: str) -> BoundarySet:
     return found
 
 
+def set_by_id(session: Session, set_id: int) -> BoundarySet:
+    return session.get(BoundarySet, set_id)
+
+
+def set_slugs(session: Session) -> list[str]:
+    return list(session.scalars(select(BoundarySet.slug).order_by(BoundarySet.slug)))
+
+
 def find_set(session: Session, slug: str) -> BoundarySet | None:
     return session.scalar(select(BoundarySet).where(BoundarySet.slug == slug))
 
@@ -61,6 +69,16 @@ def district_codes(session: Session, generation_id: int) -> set[str]:
     return set(
         session.scalars(select(District.code).where(District.generation_id == generation_id))
     )
+
+
+def district_index(session: Session, generation_id: int) -> dict[str, tuple[str, str | None]]:
+    """{code: (name, parent code)} for one generation."""
+    rows = session.execute(
+        select(District.code, District.name, District.parent_code).where(
+            District.generation_id == generation_id
+        )
+    )
+    return {code: (name, parent) for code, name, parent in rows}
 
 
 def active_districts(session: Session, *, with_geometry: bool = True):
@@ -172,6 +190,18 @@ def need_history(session: Session, set_id: int, code: str) -> list[Need]:
     )
 
 
+def latest_need_ids(session: Session, set_id: int, codes: list[str]) -> dict[str, int]:
+    """{code: id of its newest need row}, for the districts in ``codes`` that have any."""
+    if not codes:
+        return {}
+    rows = session.execute(
+        select(Need.district_code, func.max(Need.id))
+        .where(Need.set_id == set_id, Need.district_code.in_(codes))
+        .group_by(Need.district_code)
+    )
+    return dict(rows.all())
+
+
 def postcode_point(session: Session, postcode: str) -> Postcode | None:
     return session.get(Postcode, postcode)
 
@@ -270,6 +300,24 @@ def upcoming_sessions(session: Session, set_id: int, after) -> list[tuple[Canvas
     return [(s, n) for s, n in rows]
 
 
+def all_sessions(session: Session, status: str | None = None) -> list[CanvassSession]:
+    """Sessions of every status (the workspace's list), soonest first."""
+    query = select(CanvassSession).order_by(CanvassSession.starts_at, CanvassSession.id)
+    if status:
+        query = query.where(CanvassSession.status == status)
+    return list(session.scalars(query))
+
+
+def session_rsvps(session: Session, session_id: int) -> list[Rsvp]:
+    return list(
+        session.scalars(select(Rsvp).where(Rsvp.session_id == session_id).order_by(Rsvp.id))
+    )
+
+
+def rsvp_count(session: Session, session_id: int) -> int:
+    return session.scalar(select(func.count(Rsvp.id)).where(Rsvp.session_id == session_id)) or 0
+
+
 def needs_state_token(session: Session) -> str:
     """Changes when anything feeding the need model changes."""
     parts = [
@@ -279,6 +327,8 @@ def needs_state_token(session: Session) -> str:
         session.scalar(select(func.count(Rsvp.id))),
         session.scalar(select(func.count(CanvassSession.id))),
         session.scalar(select(func.max(CanvassSession.created_at))),
+        # Approving or rejecting changes which sessions count, without a new row.
+        session.scalar(select(func.max(CanvassSession.reviewed_at))),
     ]
     return "|".join(str(p) for p in parts) + "|" + index_state_token(session)
 
