@@ -95,7 +95,14 @@
     return box;
   };
 
+  // A session's page, where volunteers take a place; a new tab, so an embed stays put.
+  Turfmap.prototype.sessionLink = function (s, className, text) {
+    var site = this.api.replace(/\/api\/v1\/?$/, "");
+    return el("a", { "class": className, href: site + "/s/" + s.id, target: "_blank", rel: "noopener" }, text);
+  };
+
   Turfmap.prototype.fillSessions = function (feature, event) {
+    var self = this;
     var target = event.popup.getElement().querySelector(".turfmap-sessions");
     fetch(this.api + "/districts/" + encodeURIComponent(feature.id))
       .then(function (r) { return r.json(); })
@@ -103,7 +110,7 @@
         var sessions = d.sessions || [];
         target.textContent = sessions.length ? "" : "No upcoming sessions.";
         sessions.slice(0, 3).forEach(function (s) {
-          target.appendChild(el("span", { "class": "turfmap-session" },
+          target.appendChild(self.sessionLink(s, "turfmap-session",
             s.title + " — " + new Date(s.starts_at).toLocaleString() + " (" + s.free_places + " places free)"));
         });
       })
@@ -251,8 +258,10 @@
       item.appendChild(button);
       item.appendChild(el("p", { "class": "why" }, r.why));
       (r.sessions || []).forEach(function (s) {
-        item.appendChild(el("p", { "class": "session" },
+        var line = el("p", { "class": "session" });
+        line.appendChild(self.sessionLink(s, "session-link",
           s.title + ": " + new Date(s.starts_at).toLocaleString() + ", " + s.free_places + " places free"));
+        item.appendChild(line);
       });
       list.appendChild(item);
     });

@@ -231,3 +231,11 @@ def unchanged(uk_app):
 
 
 __all__ = ["UK", "US", "PACKAGES", "SHARED", "services", "snapshot"]
+
+
+@pytest.fixture
+def workspace(app, cli, tmp_path):
+    """Bradford seats and wards with an admin, a host and two coordinators."""
+    from tests.workspace import build_workspace
+
+    return build_workspace(app, cli, tmp_path)

@@ -6,65 +6,11 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-import geopandas as gpd
 import pytest
 
-from tests.conftest import UK, services_of
+from tests.conftest import services_of
+from tests.workspace import PASSWORD, SEAT_A, SEAT_B, WARD_A, WHO, signed_in, token
 from turfmap.store.queries import get_set, need_history
-
-PASSWORD = "correct horse battery"
-WARD_A = "E05001348"  # Clayton and Fairweather Green, in Bradford West (E14001120)
-SEAT_A = "E14001120"
-SEAT_B = "E14001118"  # Bradford East
-USERS = {
-    "admin@x.org": ("admin", []),
-    "host@x.org": ("host", []),
-    "a@x.org": ("coordinator", [f"wards:{SEAT_A}"]),
-    "b@x.org": ("coordinator", ["wy"]),  # every seat, but no ward
-}
-
-
-@pytest.fixture
-def workspace(app, cli, tmp_path):
-    seats = gpd.read_file(UK / "wpc_2024_uk_bgc_valid.gpkg").cx[-2.2:-1.6, 53.7:54.0]
-    seats.to_file(tmp_path / "seats.gpkg")
-    cli.ok("import", "boundaries", tmp_path / "seats.gpkg", "--set", "wy", "--commit")
-    cli.ok("generations", "activate", "wy")
-    cli.ok(
-        "import",
-        "boundaries",
-        UK / "wards_bradford_E08000032_wd13.geojson",
-        "--set",
-        "wards",
-        "--level",
-        "ward",
-        "--parent-set",
-        "wy",
-        "--commit",
-    )
-    cli.ok("generations", "activate", "wards")
-    for email, (role, regions) in USERS.items():
-        args = ["users", "create", email, "--role", role, "--password", PASSWORD]
-        for region in regions:
-            args += ["--region", region]
-        cli.ok(*args)
-    return app
-
-
-def token(html: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-
-
-def signed_in(app, email):
-    client = app.test_client()
-    if email is None:
-        return client
-    page = client.get("/admin/login").get_data(as_text=True)
-    response = client.post(
-        "/admin/login", data={"email": email, "password": PASSWORD, "csrf_token": token(page)}
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
 
 
 def history(app, code=WARD_A, set_slug="wards"):
@@ -150,7 +96,6 @@ MATRIX = [
     ("/admin/audit", "GET", (302, 403, 403, 403, 200)),
     ("/admin/audit?format=csv", "GET", (302, 403, 403, 403, 200)),
 ]
-WHO = [None, "host@x.org", "a@x.org", "b@x.org", "admin@x.org"]
 
 
 @pytest.mark.parametrize("path, method, expected", MATRIX)

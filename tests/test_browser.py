@@ -240,29 +240,10 @@ def test_use_my_location(browser, live):
 
 
 def test_wards_appear_at_street_zoom(browser, backend, tmp_path):
-    import geopandas as gpd
+    from tests.workspace import load_bradford
 
-    from tests.conftest import UK
-
-    seats = gpd.read_file(UK / "wpc_2024_uk_bgc_valid.gpkg").cx[-2.2:-1.6, 53.7:54.0]
-    seats.to_file(tmp_path / "seats.gpkg")
     app = make_app(backend, tmp_path, TURFMAP_TILES=None)
-    cli = Cli(app)
-    cli.ok("import", "boundaries", tmp_path / "seats.gpkg", "--set", "wy", "--commit")
-    cli.ok("generations", "activate", "wy")
-    cli.ok(
-        "import",
-        "boundaries",
-        UK / "wards_bradford_E08000032_wd13.geojson",
-        "--set",
-        "bradford-wards",
-        "--level",
-        "ward",
-        "--parent-set",
-        "wy",
-        "--commit",
-    )
-    cli.ok("generations", "activate", "bradford-wards")
+    load_bradford(Cli(app), tmp_path, wards_set="bradford-wards")
     server = LiveServer(app)
     try:
         context = browser.new_context()
@@ -282,3 +263,45 @@ def test_wards_appear_at_street_zoom(browser, backend, tmp_path):
     finally:
         server.stop()
         services_of(app).db.dispose()
+
+
+def test_session_meeting_point_picked_on_the_map(page, workspace, backend):
+    """A host clicks the meeting point; the form fills in, names the district, and
+    the saved session is filed under it. The admin CSP lets the picker run."""
+    from tests.workspace import PASSWORD, WARD_A, inside, session_fields
+
+    workspace.config["TURFMAP_TILES"] = None
+    server = LiveServer(workspace)
+    violations = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
+    try:
+        page.goto(server.url + "/admin/login")
+        page.fill("input[name=email]", "host@x.org")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("main button")
+        page.goto(server.url + "/admin/sessions/new")
+        fields = session_fields(workspace)
+        for name in ("title", "starts", "ends", "capacity", "contact"):
+            page.fill(f"[name={name}]", fields[name])
+        page.select_option("[name=set_slug]", "wards")
+        lat, lon = inside(workspace, "wards", WARD_A)
+        page.fill("[name=lat]", f"{lat:.6f}")
+        page.fill("[name=lon]", f"{lon:.6f}")
+        page.dispatch_event("[name=lon]", "change")
+        # Locators, not wait_for_function: the admin CSP (rightly) forbids eval.
+        page.locator("#picked-district", has_text="Clayton").wait_for()
+        box = page.locator("#picker").bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2 + 3, box["y"] + box["height"] / 2 + 3)
+        picked = float(page.input_value("[name=lat]")), float(page.input_value("[name=lon]"))
+        assert picked != (round(lat, 6), round(lon, 6))  # the click wrote them
+        assert picked == pytest.approx((lat, lon), abs=0.002)
+        page.locator(
+            "#picked-district", has_text="District: Clayton and Fairweather Green"
+        ).wait_for()
+        shot(page, f"session-picker-{backend.name}")
+        page.click("#session-form button")
+        page.wait_for_url("**/admin/sessions/*")
+        assert "Clayton and Fairweather Green (E05001348, wards)" in page.inner_text("main")
+        assert page.errors == [] and violations == []
+    finally:
+        server.stop()

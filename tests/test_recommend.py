@@ -262,7 +262,7 @@ def test_sessions_with_free_places_and_rsvps_count_as_committed(app, montreal):
                 short_walks=short_walks,
                 accessibility="Step-free meeting point" if short_walks else "",
             )
-            item.rsvps = [Rsvp(name=f"v{i}", contact="x@example.org") for i in range(rsvps)]
+            item.rsvps = [Rsvp(name=f"v{i}", contact=f"v{i}@example.org") for i in range(rsvps)]
             session.add(item)
 
         add("Saturday doors", 5, 3)

@@ -155,6 +155,37 @@ def import_hexes_command(path, set_slug, commit):
     click.echo(import_hexes(_database(), path, set_slug=set_slug, commit=commit).render())
 
 
+@import_group.command("sessions")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--set", "set_slug", required=True, help="File each session in a district of this set."
+)
+@click.option("--host", default=lambda: f"cli:{getpass.getuser()}", show_default="cli:USER")
+@click.option("--approve", is_flag=True, help="Publish at once instead of awaiting review.")
+@click.option("--commit", is_flag=True)
+@with_appcontext
+@_friendly_errors
+def import_sessions_command(path, set_slug, host, approve, commit):
+    """Import canvassing sessions: title, starts, ends, lat, lon, capacity, contact
+    [, accessibility, short_walks]. Times without an offset are in TURFMAP_TIMEZONE."""
+    from datetime import UTC, datetime
+
+    from turfmap.coordination.session_import import import_sessions
+
+    report = import_sessions(
+        _database(),
+        services().spatial.get(),
+        path,
+        set_slug=set_slug,
+        host=host,
+        approve=approve,
+        commit=commit,
+        now=datetime.now(UTC),
+        tz=current_app.config["TURFMAP_TIMEZONE"],
+    )
+    click.echo(report.render())
+
+
 @main.group("generations")
 def generations_group():
     """List and activate boundary generations."""
@@ -183,10 +214,10 @@ def generations_list(set_slug):
 @with_appcontext
 @_friendly_errors
 def generations_activate(set_slug, number):
-    from turfmap.store.generations import activate
+    from turfmap.coordination.generations import activate_generation
 
     with _database().transaction() as session:
-        generation = activate(session, set_slug, number)
+        generation = activate_generation(session, f"cli:{getpass.getuser()}", set_slug, number)
         click.echo(f"{set_slug}: generation {generation.number} is now active")
     services().spatial.invalidate()
 

@@ -58,6 +58,22 @@ def may_edit_district(actor: Actor, set_slug: str, code: str, parent_code: str |
     )
 
 
+def editable_sets(actor: Actor, slugs: list[str]) -> list[str]:
+    """The boundary sets (of ``slugs``) in which ``actor`` may change some district.
+
+    >>> editable_sets(Actor("a@x", "coordinator", (Region("wards", "E1"),)), ["wards", "wy"])
+    ['wards']
+    >>> editable_sets(Actor("r@x", "admin"), ["wards", "wy"])
+    ['wards', 'wy']
+    """
+    if actor.role == "admin":
+        return list(slugs)
+    if actor.role != "coordinator":
+        return []
+    mine = {region.set_slug for region in actor.regions}
+    return [slug for slug in slugs if slug in mine]
+
+
 def require_district(actor: Actor, set_slug: str, code: str, parent_code: str | None) -> None:
     if not may_edit_district(actor, set_slug, code, parent_code):
         raise Forbidden(f"{actor.email} may not change {code} in {set_slug!r}")

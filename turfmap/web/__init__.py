@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
@@ -11,7 +14,7 @@ from turfmap.web import headers
 
 def register_web(app: Flask) -> None:
     from turfmap.web import admin as admin_module
-    from turfmap.web import api_volunteer  # noqa: F401  (adds its routes to api)
+    from turfmap.web import api_sessions, api_volunteer, session_pages  # noqa: F401  (routes)
     from turfmap.web.api import api
     from turfmap.web.pages import pages
 
@@ -20,6 +23,8 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(admin_module.admin)
     admin_module.install(app)
     headers.install(app)
+    app.add_template_filter(lambda when: local_time(when, app.config["TURFMAP_TIMEZONE"]), "local")
+    app.add_template_filter(datetime.fromisoformat, "fromiso")
 
     @app.get("/healthz")
     def healthz():
@@ -35,6 +40,18 @@ def register_web(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         return _error(error.code, error.name.lower().replace(" ", "_"), error.description)
+
+
+def local_time(when: datetime, tz: str) -> str:
+    """A stored (UTC) time on the campaign's clock, as people read it.
+
+    >>> local_time(datetime(2026, 7, 4, 9, 0), "Europe/London")
+    'Sat 4 Jul 2026, 10:00'
+    """
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    local = when.astimezone(ZoneInfo(tz))
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
 
 
 def _wants_json() -> bool:

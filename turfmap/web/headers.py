@@ -4,6 +4,7 @@ who may frame what, and gzip for clients that accept it."""
 from __future__ import annotations
 
 import gzip
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
 
@@ -25,27 +26,45 @@ def install(app: Flask) -> None:
         if path.startswith("/api/") and request.method in ("GET", "HEAD"):
             response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["X-Content-Type-Options"] = "nosniff"
-        _frame_policy(response, path, app.config["TURFMAP_FRAME_ANCESTORS"])
+        _frame_policy(
+            response, path, app.config["TURFMAP_FRAME_ANCESTORS"], app.config["TURFMAP_TILES"]
+        )
         return _gzip(response)
 
 
-def _frame_policy(response: Response, path: str, embed_ancestors: str) -> None:
+def _frame_policy(response: Response, path: str, embed_ancestors: str, tiles: str | None) -> None:
     """/embed may be framed by the sites configured (default any); /admin by none;
     everything else only by turfmap itself."""
     if path == "/embed":
         ancestors = embed_ancestors
     elif path.startswith("/admin"):
-        # Admin pages run no inline script and load nothing from elsewhere.
+        # Admin pages run no inline script and load nothing from elsewhere but the
+        # background tiles of the meeting-point picker.
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
-        )
+            f"default-src 'self'; img-src 'self' data: {tile_origin(tiles)}; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+        ).replace(" ;", ";")
         response.headers["Referrer-Policy"] = "same-origin"
         return
     else:
         ancestors = "'self'"
         response.headers["X-Frame-Options"] = "SAMEORIGIN"
     response.headers["Content-Security-Policy"] = f"frame-ancestors {ancestors}"
+
+
+def tile_origin(tiles: str | None) -> str:
+    """The CSP source for a tile URL template ('' when there are no tiles).
+
+    >>> tile_origin("https://{s}.tile.example.org/{z}/{x}/{y}.png")
+    'https://*.tile.example.org'
+    >>> tile_origin(None)
+    ''
+    """
+    if not tiles:
+        return ""
+    parts = urlsplit(tiles)
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
 
 
 def _gzip(response: Response) -> Response:

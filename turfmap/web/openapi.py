@@ -7,6 +7,7 @@ LAT = {"name": "lat", "in": "query", "schema": {"type": "number", "minimum": -90
 LON = {"name": "lon", "in": "query", "schema": {"type": "number", "minimum": -180, "maximum": 180}}
 CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
 SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+SESSION = {"name": "session_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 ERROR = {
     "description": 'Bad input or unknown thing: {"error": {"code", "message"}}',
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
@@ -123,6 +124,39 @@ def document() -> dict:
             "application/geo+json",
         ),
         "/api/v1/sets/{slug}/hexes.json": _get("A set's hex cartogram layout", [SLUG]),
+        "/api/v1/sessions/{session_id}": _get(
+            "An approved canvassing session with its free places", [SESSION]
+        ),
+        "/api/v1/sessions/{session_id}/rsvps": {
+            "post": {
+                "summary": "Take a place at a session (refused when full or already booked)",
+                "parameters": [SESSION],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["name", "contact"],
+                                "properties": {
+                                    "name": {"type": "string", "maxLength": 100},
+                                    "contact": {
+                                        "type": "string",
+                                        "description": "An email address or phone number",
+                                    },
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "201": {"description": "A place is taken; places_left is returned"},
+                    "400": ERROR,
+                    "404": ERROR,
+                    "409": ERROR | {"description": "Full, ended, or this contact is booked"},
+                },
+            }
+        },
         "/api/v1/openapi.json": _get("This document", []),
     }
     return {

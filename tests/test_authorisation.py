@@ -1,0 +1,170 @@
+"""The authorisation matrix for the routes added with uploads, sessions and
+boundaries, and for the public write API: every route against anonymous, host,
+coordinator of region A (Bradford West's wards), coordinator of region B (the seats)
+and admin. (The need-editing routes are in test_admin.py.)"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.conftest import UK, services_of
+from tests.workspace import SEAT_B, WARD_A, WHO, any_token, session_fields, signed_in
+from turfmap.coordination import sessions as canvassing
+from turfmap.coordination.permissions import Actor
+from turfmap.coordination.session_fields import parse_session
+from turfmap.coordination.uploads import stage
+
+ADMIN = Actor("admin@x.org", "admin")
+
+
+def make_session(app, set_slug="wards", code=WARD_A, host=ADMIN, status="proposed") -> int:
+    fields = session_fields(app, set_slug=set_slug, code=code, capacity="50")
+    draft = parse_session(fields, tz="Europe/London", now=datetime.now(UTC))
+    index = services_of(app).spatial.get()
+    placed = canvassing.place_meeting_point(index, set_slug, draft.lon, draft.lat)
+    with services_of(app).db.transaction() as session:
+        return canvassing.propose(session, host, draft, placed, status=status).id
+
+
+def make_upload(app, kind, owner, set_slug, data, options=None) -> int:
+    with services_of(app).db.transaction() as session:
+        upload = stage(
+            session, owner, kind=kind, set_slug=set_slug, filename=f"f.{kind}", data=data
+        )
+        upload.options = options or {}
+        return upload.id
+
+
+def needs_upload(client, set_slug, code):
+    csv = f"code,need,reason,expires\n{code},70,Matrix,\n".encode()
+    return client.post(
+        "/admin/needs/upload",
+        data={
+            "csrf_token": any_token(client),
+            "set_slug": set_slug,
+            "file": (io.BytesIO(csv), "needs.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+
+
+def post(path, **data):
+    return lambda app, client, email: client.post(
+        path, data=data | {"csrf_token": any_token(client)}
+    )
+
+
+def get(path):
+    return lambda app, client, email: client.get(path)
+
+
+def new_session(set_slug, code):
+    def call(app, client, email):
+        fields = session_fields(app, set_slug=set_slug, code=code)
+        return client.post("/admin/sessions/new", data=fields | {"csrf_token": any_token(client)})
+
+    return call
+
+
+def view_session(host):
+    def call(app, client, email):
+        return client.get(f"/admin/sessions/{make_session(app, host=host)}")
+
+    return call
+
+
+def review_session(set_slug, code):
+    def call(app, client, email):
+        session_id = make_session(app, set_slug=set_slug, code=code)
+        data = {"decision": "approve", "csrf_token": any_token(client)}
+        return client.post(f"/admin/sessions/{session_id}/review", data=data)
+
+    return call
+
+
+def apply_needs(app, client, email):
+    owner = Actor("a@x.org", "coordinator")
+    csv = f"code,need,reason,expires\n{WARD_A},70,Matrix,\n".encode()
+    upload_id = make_upload(app, "needs", owner, "wards", csv, {"basis": {WARD_A: None}})
+    return client.post(f"/admin/uploads/{upload_id}/apply", data={"csrf_token": any_token(client)})
+
+
+def write_generation(app, client, email):
+    data = (UK / "wards_bradford_E08000032_wd13.geojson").read_bytes()
+    options = {"set_slug": "more-wards", "level": "ward"}
+    upload_id = make_upload(app, "boundaries", ADMIN, "more-wards", data, options)
+    # The stored name decides how the file is read.
+    with services_of(app).db.transaction() as session:
+        from turfmap.store.models import Upload
+
+        session.get(Upload, upload_id).filename = "wards.geojson"
+    path = f"/admin/uploads/{upload_id}/generation"
+    return client.post(path, data={"csrf_token": any_token(client)})
+
+
+def boundary_dry_run(app, client, email):
+    data = (UK / "wards_bradford_E08000032_wd13.geojson").read_bytes()
+    return client.post(
+        "/admin/boundaries",
+        data={
+            "csrf_token": any_token(client),
+            "set_slug": "dry-wards",
+            "file": (io.BytesIO(data), "wards.geojson"),
+        },
+        content_type="multipart/form-data",
+    )
+
+
+def rsvp_api(app, client, email):
+    session_id = make_session(app, status="approved")
+    contact = f"{(email or 'anon').split('@')[0]}@volunteer.example.org"
+    return client.post(
+        f"/api/v1/sessions/{session_id}/rsvps", json={"name": "V", "contact": contact}
+    )
+
+
+def commitment_api(app, client, email):
+    return client.post("/api/v1/commitments", json={"code": WARD_A, "set": "wards"})
+
+
+#            anonymous, host, coordinator A, coordinator B, admin
+MATRIX = [
+    ("list sessions", get("/admin/sessions"), (302, 200, 200, 200, 200)),
+    ("session form", get("/admin/sessions/new"), (302, 200, 200, 200, 200)),
+    ("propose in ward A", new_session("wards", WARD_A), (302, 302, 302, 403, 302)),
+    ("propose in seat B", new_session("wy", SEAT_B), (302, 302, 403, 302, 302)),
+    ("see host's session", view_session(Actor("host@x.org", "host")), (302, 200, 200, 403, 200)),
+    ("see admin's session", view_session(ADMIN), (302, 403, 200, 403, 200)),
+    ("approve in ward A", review_session("wards", WARD_A), (302, 403, 302, 403, 302)),
+    ("approve in seat B", review_session("wy", SEAT_B), (302, 403, 403, 302, 302)),
+    ("needs upload form", get("/admin/needs/upload"), (302, 403, 200, 200, 200)),
+    (
+        "upload ward A needs",
+        lambda app, client, email: needs_upload(client, "wards", WARD_A),
+        (302, 403, 200, 403, 200),
+    ),
+    (
+        "upload seat B needs",
+        lambda app, client, email: needs_upload(client, "wy", SEAT_B),
+        (302, 403, 403, 200, 200),
+    ),
+    ("apply A's upload", apply_needs, (302, 403, 302, 403, 403)),
+    ("boundary sets", get("/admin/boundaries"), (302, 403, 403, 403, 200)),
+    ("boundary dry run", boundary_dry_run, (302, 403, 403, 403, 200)),
+    ("write generation", write_generation, (302, 403, 403, 403, 302)),
+    ("activate", post("/admin/generations/wy/1/activate"), (302, 403, 403, 403, 302)),
+    ("RSVP (public API)", rsvp_api, (201, 201, 201, 201, 201)),
+    ("commitment (public API)", commitment_api, (201, 201, 201, 201, 201)),
+]
+
+
+@pytest.mark.parametrize("name, call, expected", MATRIX, ids=[m[0] for m in MATRIX])
+def test_authorisation_matrix(workspace, name, call, expected):
+    got = []
+    for email in WHO:
+        client = signed_in(workspace, email)
+        got.append(call(workspace, client, email).status_code)
+    assert tuple(got) == expected, dict(zip(WHO, got, strict=True))

@@ -1,0 +1,84 @@
+"""Boundary files uploaded by admins: a dry run first (the same report the CLI
+prints), then the new generation written inactive, then activated separately."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+from turfmap.coordination.permissions import Actor, require_admin
+from turfmap.coordination.uploads import get_upload, stage
+from turfmap.errors import InputError
+from turfmap.pipeline.boundaries import BoundaryOptions, import_boundaries
+from turfmap.pipeline.report import ImportReport
+from turfmap.store.db import Database
+from turfmap.store.models import Upload, utcnow
+
+SUFFIXES = (".geojson", ".json", ".topojson", ".gpkg", ".zip")
+
+
+def check_filename(filename: str) -> str:
+    """
+    >>> check_filename("wards.GeoJSON")
+    '.geojson'
+    >>> check_filename("wards.shp")
+    Traceback (most recent call last):
+    turfmap.errors.InputError: wards.shp: upload a Shapefile as one .zip with its .dbf, ...
+    """
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".shp":
+        raise InputError(
+            f"{filename}: upload a Shapefile as one .zip with its .dbf, .shx and .prj files"
+        )
+    if suffix not in SUFFIXES:
+        raise InputError(f"{filename}: not a boundary file (use {', '.join(SUFFIXES)})")
+    return suffix
+
+
+def dry_run(
+    db: Database, actor: Actor, *, filename: str, data: bytes, options: BoundaryOptions
+) -> tuple[ImportReport, Upload]:
+    """The dry-run report and the staged upload to confirm (nothing public changes)."""
+    require_admin(actor)
+    if not data:
+        raise InputError(f"{filename}: the file is empty")
+    options.commit = False
+    report = _run(db, actor, filename, data, options)
+    with db.transaction() as session:
+        upload = stage(
+            session,
+            actor,
+            kind="boundaries",
+            set_slug=options.set_slug,
+            filename=filename,
+            data=data,
+        )
+        upload.options = asdict(options)
+    return report, upload
+
+
+def write_generation(db: Database, actor: Actor, upload_id: int) -> ImportReport:
+    """Write the previewed file as a new inactive generation."""
+    require_admin(actor)
+    with db.session() as session:
+        upload = get_upload(session, actor, upload_id, "boundaries")
+        filename, data, options = upload.filename, upload.content, dict(upload.options)
+    options["commit"] = True
+    report = _run(db, actor, filename, data, BoundaryOptions(**options))
+    with db.transaction() as session:
+        upload = get_upload(session, actor, upload_id, "boundaries")
+        upload.applied_at = utcnow()
+    return report
+
+
+def _run(db, actor, filename, data, options) -> ImportReport:
+    suffix = check_filename(filename)
+    with tempfile.TemporaryDirectory(prefix="turfmap-upload-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(data)
+        try:
+            return import_boundaries(db, path, options, actor=actor.email, source=filename)
+        except InputError as error:
+            # Name the file as the admin knows it, not the temporary copy.
+            raise InputError(error.message.replace(str(path), filename)) from None

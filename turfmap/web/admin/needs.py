@@ -1,0 +1,86 @@
+"""One district's need: edit with a reason and expiry, history, revert."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from turfmap.coordination.needs import edit_need, latest_need_id, revert_need
+from turfmap.coordination.permissions import require_district
+from turfmap.errors import Conflict, InputError
+from turfmap.extensions import services
+from turfmap.store import queries
+from turfmap.web.admin import actor, admin
+from turfmap.web.admin.forms import NeedForm, TokenOnly
+
+
+@admin.route("/needs/<set_slug>/<code>", methods=["GET", "POST"])
+@login_required
+def district(set_slug: str, code: str):
+    form = NeedForm()
+    conflict = None
+    with services().db.transaction() as session:
+        if request.method == "POST":
+            if not form.validate():
+                raise InputError("; ".join(f"{f}: {', '.join(e)}" for f, e in form.errors.items()))
+            try:
+                edit_need(
+                    session,
+                    actor(),
+                    set_slug=set_slug,
+                    code=code,
+                    score=float(form.score.data),
+                    reason=form.reason.data,
+                    expires=form.expires.data,
+                    base_id=_base(form.base_id.data),
+                    today=date.today(),
+                )
+            except Conflict as exc:
+                conflict = exc
+            else:
+                return redirect(url_for("admin.district", set_slug=set_slug, code=code))
+        page = _district_page(session, set_slug, code)
+    form.base_id.data = page["base_id"]
+    status = 409 if conflict else 200
+    return render_template(
+        "admin/district.html", form=form, revert=TokenOnly(), conflict=conflict, **page
+    ), status
+
+
+@admin.post("/needs/<set_slug>/<code>/revert/<int:need_id>")
+@login_required
+def revert(set_slug: str, code: str, need_id: int):
+    form = TokenOnly()
+    if not form.validate():
+        abort(400)
+    with services().db.transaction() as session:
+        revert_need(
+            session,
+            actor(),
+            set_slug=set_slug,
+            code=code,
+            need_id=need_id,
+            base_id=_base(form.base_id.data),
+            today=date.today(),
+        )
+    return redirect(url_for("admin.district", set_slug=set_slug, code=code))
+
+
+def _base(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() else None
+
+
+def _district_page(session, set_slug, code) -> dict:
+    boundary_set, district = queries.active_district(session, code)
+    if boundary_set.slug != set_slug:
+        abort(404)
+    require_district(actor(), set_slug, code, district.parent_code)
+    return {
+        "set_slug": set_slug,
+        "district": district,
+        "history": queries.need_history(session, boundary_set.id, code),
+        "current": queries.current_needs(session, boundary_set.id, date.today(), code).get(code),
+        "base_id": latest_need_id(session, boundary_set.id, code),
+    }

@@ -1,0 +1,94 @@
+"""Public session pages: details, signing up, and iCalendar feeds per session and
+per district. Only approved sessions exist here."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import StringField
+
+from turfmap.coordination import sessions as canvassing
+from turfmap.errors import Conflict, InputError
+from turfmap.extensions import services
+from turfmap.web.ical import CalendarEvent, calendar
+from turfmap.web.pages import pages
+
+
+class RsvpForm(FlaskForm):
+    name = StringField("Your name")
+    contact = StringField("Email or phone (only the host sees it)")
+
+
+@pages.route("/s/<int:session_id>", methods=["GET", "POST"])
+def session_page(session_id: int):
+    form = RsvpForm()
+    error, status = None, 200
+    if form.is_submitted():
+        if not form.validate():
+            raise InputError("the form has expired or was not sent from this site; reload it")
+        try:
+            with services().db.transaction() as session:
+                _, left = canvassing.take_place(
+                    session,
+                    session_id,
+                    name=form.name.data or "",
+                    contact=form.contact.data or "",
+                    now=datetime.now(UTC),
+                )
+        except (InputError, Conflict) as refused:
+            error, status = refused.message, refused.status
+        else:
+            flash(f"You have a place. {left} place(s) left.")
+            return redirect(url_for("pages.session_page", session_id=session_id))
+    with services().db.session() as session:
+        detail = canvassing.public_detail(session, session_id)
+    return render_template("session.html", s=detail, form=form, error=error), status
+
+
+@pages.get("/s/<int:session_id>.ics")
+def session_calendar(session_id: int):
+    with services().db.session() as session:
+        detail = canvassing.public_detail(session, session_id)
+    return _calendar(detail["title"], [detail], f"session-{session_id}.ics")
+
+
+@pages.get("/d/<code>/sessions.ics")
+def district_calendar(code: str):
+    with services().db.session() as session:
+        name, sessions = canvassing.district_calendar(session, code, datetime.now(UTC))
+    return _calendar(f"Canvassing in {name}", sessions, f"{code}-sessions.ics")
+
+
+def _calendar(name: str, sessions: list[dict], filename: str) -> Response:
+    host = request.host.split(":")[0]
+    events = [
+        CalendarEvent(
+            uid=f"session-{s['id']}@{host}",
+            title=s["title"],
+            starts_at=datetime.fromisoformat(s["starts_at"]),
+            ends_at=datetime.fromisoformat(s["ends_at"]),
+            lat=s["lat"],
+            lon=s["lon"],
+            description=_description(s),
+            url=url_for("pages.session_page", session_id=s["id"], _external=True),
+        )
+        for s in sessions
+    ]
+    body = calendar(name, events, stamp=datetime.now(UTC))
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.cache_control.max_age = 300
+    return response
+
+
+def _description(s: dict) -> str:
+    lines = [
+        f"Canvassing in {s['district']['name']}.",
+        f"{s['free_places']} of {s['capacity']} places free.",
+        f"Contact: {s['contact']}",
+    ]
+    if s["accessibility"]:
+        lines.append(f"Accessibility: {s['accessibility']}")
+    return "\n".join(lines)
