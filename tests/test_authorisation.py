@@ -126,12 +126,40 @@ def rsvp_api(app, client, email):
     )
 
 
+def revert_need(app, client, email):
+    """Two edits by the admin, then this user reverts to the first."""
+    from datetime import date
+
+    from turfmap.coordination.needs import edit_need
+
+    ids = []
+    with services_of(app).db.transaction() as session:
+        for score in (30, 60):
+            base = ids[-1] if ids else _latest_need(session)
+            need = edit_need(
+                session, ADMIN, set_slug="wards", code=WARD_A, score=score,
+                reason=f"step {score}", expires=None, base_id=base, today=date.today(),
+            )  # fmt: skip
+            ids.append(need.id)
+    path = f"/admin/needs/wards/{WARD_A}/revert/{ids[0]}"
+    return client.post(path, data={"csrf_token": any_token(client), "base_id": str(ids[1])})
+
+
+def _latest_need(session):
+    from turfmap.coordination.needs import latest_need_id
+    from turfmap.store.queries import get_set
+
+    return latest_need_id(session, get_set(session, "wards").id, WARD_A)
+
+
 def commitment_api(app, client, email):
     return client.post("/api/v1/commitments", json={"code": WARD_A, "set": "wards"})
 
 
 #            anonymous, host, coordinator A, coordinator B, admin
 MATRIX = [
+    ("sign out", post("/admin/logout"), (302, 302, 302, 302, 302)),
+    ("revert ward A need", revert_need, (302, 403, 302, 403, 302)),
     ("list sessions", get("/admin/sessions"), (302, 200, 200, 200, 200)),
     ("session form", get("/admin/sessions/new"), (302, 200, 200, 200, 200)),
     ("propose in ward A", new_session("wards", WARD_A), (302, 302, 302, 403, 302)),

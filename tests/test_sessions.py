@@ -135,6 +135,15 @@ def test_rsvp_form_on_the_public_page(workspace):
     assert refused.status_code == 409 and "is full" in refused.get_data(as_text=True)
 
 
+def test_rsvp_form_needs_its_csrf_token(workspace):
+    session_id = approved(workspace)
+    refused = workspace.test_client().post(
+        f"/s/{session_id}", data={"name": "Jo", "contact": "jo@example.org"}
+    )
+    assert refused.status_code == 400
+    assert workspace.test_client().get(f"/api/v1/sessions/{session_id}").get_json()["taken"] == 0
+
+
 def test_racing_for_the_last_place(workspace):
     session_id = approved(workspace, capacity="1")
     statuses, start = [], threading.Barrier(6)

@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from turfmap.coordination import audit
 from turfmap.coordination.permissions import Actor, may_edit_district
 from turfmap.errors import Conflict, Forbidden, InputError, NotFound
 from turfmap.pipeline.csvfile import decode_text, frame_from_text
@@ -37,6 +38,16 @@ def stage(
     )
     session.add(upload)
     session.flush()
+    audit.record(
+        session,
+        actor.email,
+        f"upload.{kind}",
+        f"upload/{upload.id}",
+        set=set_slug,
+        filename=upload.filename,
+        sha256=upload.sha256,
+        bytes=len(data),
+    )
     return upload
 
 
