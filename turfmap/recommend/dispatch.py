@@ -3,8 +3,9 @@ goes short (pure functions, no Flask or database).
 
 Three ways to place the same volunteers, measured the same way:
 - ``dispatch_greedy``: what turfmap does. Volunteers arrive one at a time; each is
-  sent where remaining need x travel factor is highest, and is then counted
-  against that seat, exactly as an accepted recommendation is.
+  sent where need x balance(fill) x travel factor is highest (the ranking's
+  score), and is then counted against that seat, exactly as an accepted
+  recommendation is.
 - ``dispatch_nearest_marginal``: the 2017 rule. Each volunteer goes to the nearest
   seat with a margin under a threshold, whoever else is going there.
 - ``dispatch_optimum``: the best possible under the same travel limits, by linear
@@ -20,6 +21,7 @@ import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import coo_matrix, vstack
 
+from turfmap.scoring.need import balance
 from turfmap.travel.estimate import travel_factor
 
 
@@ -53,7 +55,7 @@ def remaining_need(seat: Seat, assigned: int) -> float:
 
 
 def dispatch_greedy(seats: list[Seat], volunteers: list[Volunteer]) -> list[int | None]:
-    """Each volunteer in turn to the best remaining need x travel factor.
+    """Each volunteer in turn to the best need x balance(fill) x travel factor.
 
     Two seats, one volunteer able to reach both: the first goes to the nearer high
     need seat; once it is full the next goes to the other one.
@@ -72,8 +74,8 @@ def dispatch_greedy(seats: list[Seat], volunteers: list[Volunteer]) -> list[int 
             choices.append(None)
             continue
         idx = volunteer.seats
-        free = np.maximum(capacity[idx] - assigned[idx], 0) / capacity[idx]
-        score = needs[idx] * free * travel_factor(volunteer.minutes)
+        score = needs[idx] * balance(assigned[idx] / capacity[idx])
+        score = score * travel_factor(volunteer.minutes)
         best = int(np.argmax(score))
         if score[best] <= 0:
             choices.append(None)

@@ -1,8 +1,10 @@
 """Ranking districts for one volunteer (pure: no Flask, no database).
 
-score = remaining need x travel factor. Remaining need already counts volunteers
-committed elsewhere today, so a seat that is filling up sinks in the list; travel
-halves the score every hour (travel.estimate.travel_factor).
+score = need x balance(share already committed) x travel factor. Commitments made
+today (RSVPs, accepted recommendations) count, so a seat that is filling up sinks in
+the list before it is full (scoring.need.balance); travel halves the score every
+four hours, so inside the volunteer's own time limit it mostly breaks ties
+(travel.estimate.travel_factor).
 """
 
 from __future__ import annotations
@@ -86,15 +88,16 @@ def rank(options: list[Option], constraints: Constraints, home_code: str | None)
     >>> from turfmap.scoring.need import NeedScore
     >>> def need(remaining):
     ...     return NeedScore(remaining, remaining, 40, 0, "computed", False, 1, 0.01, "hold", "")
-    >>> close = Option("s", "A", "Alpha", "Lab", 100, need(50), 0, 0.0, 0.0, "estimate")
-    >>> far = Option("s", "B", "Beta", "Lab", 15, need(90), 20000, 55.0, 10.0, "estimate")
-    >>> [r.option.code for r in rank([far, close], Constraints(), "A")]
-    ['A', 'B']
-    >>> [r.option.code for r in rank([far, close], Constraints(limit=1, max_minutes=90), "A")]
+    >>> close = Option("s", "A", "Alpha", "Lab", 100, need(80), 0, 0.0, 0.0, "estimate")
+    >>> far = Option("s", "B", "Beta", "Lab", 15, need(85), 20000, 55.0, 10.0, "estimate")
+    >>> needier = Option("s", "C", "Gamma", "Lab", 9, need(99), 30000, 50.0, 10.0, "estimate")
+    >>> [r.option.code for r in rank([far, close, needier], Constraints(), "A")]
+    ['C', 'A', 'B']
+    >>> [r.option.code for r in rank([far, close], Constraints(limit=1, max_minutes=30), "A")]
     ['A']
     """
     scored = [
-        (option.need.remaining * travel_factor(option.minutes), option)
+        (option.need.place_value * travel_factor(option.minutes), option)
         for option in options
         if eligible(option, constraints, home_code)
     ]

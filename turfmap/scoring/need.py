@@ -10,6 +10,8 @@ import math
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+import numpy as np
+
 # A margin of this share of the vote gives need 100 * e^-1 = 37; a 40-point deficit ~0.
 MARGIN_SCALE = 0.10
 # Capacity: in a seat of top need, aim to reach this share of electors in one day,
@@ -65,6 +67,43 @@ class NeedScore:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    @property
+    def place_value(self) -> float:
+        """What one more volunteer is worth here: the need, weighed by balance()
+        of how full the district already is.
+
+        >>> s = NeedScore(80, 60, 40, 10, "computed", False, 1, 0.01, "hold", "")
+        >>> round(s.place_value, 1)  # a quarter full: 83% of the need (linear: 75%)
+        66.8
+        """
+        if not self.capacity:
+            return 0.0
+        return self.score * balance(self.committed / self.capacity)
+
+
+_BALANCE_SCALE = 1.0 - math.exp(-1.0)
+
+
+def balance(filled):
+    """How much of a district's need the next volunteer meets, given the share of its
+    capacity already committed: all of it while empty, none once full, falling
+    faster as it fills: (1 - e^(f-1)) / (1 - 1/e). Placing people one at a time
+    by need x balance is the "balance" rule of online matching (Mehta, Saberi,
+    Vazirani and Vazirani, 2007); in the UK simulation it filled more of the
+    neediest places than need x (1 - f) did (bench/RESULTS.md). Works on arrays.
+
+    >>> balance(0.0), round(balance(0.5), 2), balance(1.0)
+    (1.0, 0.62, 0.0)
+    >>> balance(np.array([0.25, 2.0])).round(2).tolist()
+    [0.83, 0.0]
+    """
+    if isinstance(filled, np.ndarray):
+        fill = np.clip(filled, 0.0, 1.0)
+        return (1.0 - np.exp(fill - 1.0)) / _BALANCE_SCALE
+    # One district at a time (the ranking): math is ~20x quicker than numpy here.
+    fill = min(max(float(filled), 0.0), 1.0)
+    return (1.0 - math.exp(fill - 1.0)) / _BALANCE_SCALE
 
 
 def baseline_need(margin: float, status: str, *, weights: NeedWeights = NeedWeights()) -> float:

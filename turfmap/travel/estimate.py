@@ -83,13 +83,14 @@ def walking_minutes(metres: float, mode: str) -> float:
 
 def travel_factor(travel_minutes: float) -> float:
     """How much travel time discounts a district's need in the ranking: halves
-    every hour, so an hour's trip needs twice the need of a seat next door. (In the
-    UK simulation a 40-minute half-life kept travel lower but filled fewer of the
-    neediest places; see bench/RESULTS.md.)
+    every four hours, so within a volunteer's own limit (an hour, say) it mostly
+    breaks ties between seats of similar need: an hour's trip keeps 84%. (In the UK
+    simulation a one-hour half-life kept trips ~5 minutes shorter but filled 2-3%
+    fewer of the neediest places, below 95% of the optimum; see bench/RESULTS.md.)
 
-    >>> travel_factor(0), round(travel_factor(30), 2), travel_factor(60)
-    (1.0, 0.71, 0.5)
+    >>> travel_factor(0), round(travel_factor(60), 2), travel_factor(240)
+    (1.0, 0.84, 0.5)
 
     Works on numpy arrays too, for the dispatcher.
     """
-    return 0.5 ** (travel_minutes / 60.0)
+    return 0.5 ** (travel_minutes / 240.0)
