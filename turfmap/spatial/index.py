@@ -48,7 +48,9 @@ class SpatialIndex:
         self.geometries = np.asarray(geometries, dtype=object)
         shapely.prepare(self.geometries)  # prepared polygons answer contains() ~10x faster
         self._tree = shapely.STRtree(self.geometries)
-        # Distances are measured in Web Mercator and scaled back to metres (_metres),
+        # Distances are measured in Web Mercator and scaled back to metres by the
+        # cosine of the latitude halfway along (Mercator is conformal, so within
+        # ~0.5% up to a few hundred km, for one projection at build time),
         # on outlines simplified by DISTANCE_TOLERANCE_M: a travel estimate gains
         # nothing from 10 m detail, and the shortest-line search costs ~4x less.
         mercator = shapely.transform(
@@ -79,7 +81,7 @@ class SpatialIndex:
 
     def district_at(self, lon: float, lat: float, set_slug: str | None = None):
         """Districts covering the point (one per set; two where it sits on a border)."""
-        point = shapely.points(lon, lat)  # ~10x cheaper than shapely.Point()
+        point = shapely.points((lon, lat))  # one coordinate pair: ~4x cheaper than (lon, lat)
         candidates = self._tree.query(point)
         if len(candidates) == 0:
             return []
@@ -89,8 +91,9 @@ class SpatialIndex:
         # "contained" by either side, so for any set with no hit ask covers(), which
         # counts borders (and then finds both neighbours).
         inside = shapely.contains_xy(self.geometries[candidates], lon, lat)
-        sets = self._set_of[candidates]
-        unresolved = ~np.isin(sets, sets[inside])
+        sets = self._set_of[candidates].tolist()
+        found = {s for s, hit in zip(sets, inside.tolist(), strict=True) if hit}
+        unresolved = np.array([s not in found for s in sets], dtype=bool)
         if unresolved.any():
             inside[unresolved] = shapely.covers(self.geometries[candidates[unresolved]], point)
         hits = candidates[inside]
@@ -157,20 +160,22 @@ class SpatialIndex:
             candidates = candidates[np.array(keep, dtype=bool)] if keep else candidates
         if len(candidates) == 0:
             return []
-        lines = shapely.shortest_line(shapely.points(x, y), self._mercator[candidates])
-        far = shapely.get_coordinates(shapely.get_point(lines, 1))
-        far_lon = np.degrees(far[:, 0] / EARTH_RADIUS)
+        lines = shapely.shortest_line(shapely.points((x, y)), self._mercator[candidates])
+        far = shapely.get_coordinates(lines)[1::2]  # each line runs origin -> nearest point
         far_lat = np.degrees(2 * np.arctan(np.exp(far[:, 1] / EARTH_RADIUS)) - np.pi / 2)
-        metres = self._metres(lines, lat, far_lat)
-        # Inside means 0 m, judged on the full outline, not the simplified one.
-        inside = shapely.contains_xy(self.geometries[candidates], lon, lat)
+        metres = np.hypot(far[:, 0] - x, far[:, 1] - y) * np.cos(np.radians((lat + far_lat) / 2))
+        # Inside means 0 m, judged on the full outline, not the simplified one; only a
+        # point this close to the simplified outline can be inside one and not the other.
+        maybe = np.flatnonzero(metres <= 2 * DISTANCE_TOLERANCE_M)
+        inside = maybe[shapely.contains_xy(self.geometries[candidates[maybe]], lon, lat)]
         metres[inside] = 0.0
-        far_lon[inside], far_lat[inside] = lon, lat
         order = np.argsort(metres, kind="stable")
         if cutoff is not None:
             order = order[metres[order] <= cutoff]
         if limit is not None:
             order = order[:limit]
+        far_lon = np.degrees(far[:, 0] / EARTH_RADIUS)
+        far_lon[inside], far_lat[inside] = lon, lat
         return [
             Nearby(
                 self.districts[candidates[i]],
@@ -178,15 +183,5 @@ class SpatialIndex:
                 float(far_lon[i]),
                 float(far_lat[i]),
             )
-            for i in order
+            for i in order.tolist()
         ]
-
-    @staticmethod
-    def _metres(lines, lat: float, far_lat: np.ndarray) -> np.ndarray:
-        """Ground length of Mercator ``lines`` from the origin at ``lat``.
-
-        Mercator length times the cosine of the latitude halfway along: Mercator is
-        conformal, so this is within ~0.5% up to a few hundred km, and it costs one
-        projection at build time rather than one per query.
-        """
-        return shapely.length(lines) * np.cos(np.radians((lat + far_lat) / 2))
