@@ -9,10 +9,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import text
 
-from bench.common import UK, backends, fresh_database
-from turfmap.pipeline.boundaries import BoundaryOptions, import_boundaries
+from bench.common import UK, backends, fresh_database, load_uk_seats
 from turfmap.spatial.holder import build_index
-from turfmap.store.generations import activate
 
 N_POINTS = 5000
 
@@ -37,13 +35,7 @@ def run() -> dict:
     figures = {}
     backend = "postgis" if "postgis" in backends() else "sqlite"
     with fresh_database(backend) as database:
-        import_boundaries(
-            database,
-            UK / "wpc_2024_uk_bgc.topojson",
-            BoundaryOptions("westminster-2024", commit=True),
-        )
-        with database.transaction() as session:
-            activate(session, "westminster-2024")
+        load_uk_seats(database)
         with database.session() as session:
             start = time.perf_counter()
             index = build_index(session)

@@ -64,20 +64,24 @@ def timer():
 
 
 @contextmanager
-def uk_database(backend: str = "sqlite"):
-    """A fresh database with the UK 2024 seats active and GE2024 results loaded."""
+def load_uk_seats(database) -> None:
+    """The UK 2024 generalised seats, imported and active."""
     from turfmap.pipeline.boundaries import BoundaryOptions, import_boundaries
-    from turfmap.pipeline.results import import_results
     from turfmap.store.generations import activate
 
+    import_boundaries(
+        database, UK / "wpc_2024_uk_bgc.topojson", BoundaryOptions("westminster-2024", commit=True)
+    )
+    with database.transaction() as session:
+        activate(session, "westminster-2024")
+
+
+def uk_database(backend: str = "sqlite"):
+    """A fresh database with the UK 2024 seats active and GE2024 results loaded."""
+    from turfmap.pipeline.results import import_results
+
     with fresh_database(backend) as database:
-        import_boundaries(
-            database,
-            UK / "wpc_2024_uk_bgc.topojson",
-            BoundaryOptions("westminster-2024", commit=True),
-        )
-        with database.transaction() as session:
-            activate(session, "westminster-2024")
+        load_uk_seats(database)
         import_results(
             database,
             UK / "HoC-GE2024-results-by-constituency.csv",

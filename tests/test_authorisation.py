@@ -29,11 +29,9 @@ def make_session(app, set_slug="wards", code=WARD_A, host=ADMIN, status="propose
         return canvassing.propose(session, host, draft, placed, status=status).id
 
 
-def make_upload(app, kind, owner, set_slug, data, options=None) -> int:
+def make_upload(app, kind, owner, set_slug, data, options=None, filename="upload.csv") -> int:
     with services_of(app).db.transaction() as session:
-        upload = stage(
-            session, owner, kind=kind, set_slug=set_slug, filename=f"f.{kind}", data=data
-        )
+        upload = stage(session, owner, kind=kind, set_slug=set_slug, filename=filename, data=data)
         upload.options = options or {}
         return upload.id
 
@@ -95,12 +93,9 @@ def apply_needs(app, client, email):
 def write_generation(app, client, email):
     data = (UK / "wards_bradford_E08000032_wd13.geojson").read_bytes()
     options = {"set_slug": "more-wards", "level": "ward"}
-    upload_id = make_upload(app, "boundaries", ADMIN, "more-wards", data, options)
-    # The stored name decides how the file is read.
-    with services_of(app).db.transaction() as session:
-        from turfmap.store.models import Upload
-
-        session.get(Upload, upload_id).filename = "wards.geojson"
+    upload_id = make_upload(
+        app, "boundaries", ADMIN, "more-wards", data, options, filename="wards.geojson"
+    )
     path = f"/admin/uploads/{upload_id}/generation"
     return client.post(path, data={"csrf_token": any_token(client)})
 

@@ -23,6 +23,11 @@ def refused(cli, *args, expect: str):
     return result.output
 
 
+def refused_import(cli, kind, path, *, expect: str, set_slug: str = SET):
+    """`turfmap import KIND PATH --set SET --commit`, refused with ``expect``."""
+    return refused(cli, "import", kind, path, "--set", set_slug, "--commit", expect=expect)
+
+
 def write_geojson(path, features):
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     return path
@@ -41,15 +46,8 @@ def test_geometry_with_no_area(uk_cli, tmp_path):
     flat = square("X1", "Flat")
     flat["geometry"]["coordinates"] = [[[-2, 53], [-1.9, 53], [-1.8, 53], [-2, 53]]]
     path = write_geojson(tmp_path / "flat.geojson", [square("X0", "Fine"), flat])
-    refused(
-        uk_cli,
-        "import",
-        "boundaries",
-        path,
-        "--set",
-        SET,
-        "--commit",
-        expect="no area once their geometry is repaired: ['X1']",
+    refused_import(
+        uk_cli, "boundaries", path, expect="no area once their geometry is repaired: ['X1']"
     )
 
 
@@ -57,16 +55,7 @@ def test_feature_that_is_not_a_polygon(uk_cli, tmp_path):
     line = square("X2", "A road")
     line["geometry"] = {"type": "LineString", "coordinates": [[-2, 53], [-1, 54]]}
     path = write_geojson(tmp_path / "line.geojson", [square("X0", "Fine"), line])
-    refused(
-        uk_cli,
-        "import",
-        "boundaries",
-        path,
-        "--set",
-        SET,
-        "--commit",
-        expect="not polygons (districts need areas): X2",
-    )
+    refused_import(uk_cli, "boundaries", path, expect="not polygons (districts need areas): X2")
 
 
 def test_shapefile_without_crs(uk_cli, tmp_path):
@@ -74,14 +63,10 @@ def test_shapefile_without_crs(uk_cli, tmp_path):
     path = tmp_path / "nocrs.shp"
     frame.to_file(path)
     assert not path.with_suffix(".prj").exists()
-    refused(
+    refused_import(
         uk_cli,
-        "import",
         "boundaries",
         path,
-        "--set",
-        SET,
-        "--commit",
         expect="declares no coordinate reference system; name it with --crs",
     )
 
@@ -92,14 +77,10 @@ def test_british_national_grid_coordinates_claiming_lonlat(uk_cli, tmp_path):
     path = tmp_path / "bng.geojson"
     frame.to_file(path, driver="GeoJSON", RFC7946="NO", WRITE_NAME="NO")
     path.write_text(path.read_text().replace('"crs"', '"_crs"'))  # as many tools write it
-    refused(
+    refused_import(
         uk_cli,
-        "import",
         "boundaries",
         path,
-        "--set",
-        SET,
-        "--commit",
         expect="look like British National Grid metres: add --crs EPSG:27700",
     )
 
@@ -108,14 +89,10 @@ def test_duplicate_codes(uk_cli, tmp_path):
     path = write_geojson(
         tmp_path / "dup.geojson", [square("E1", "One"), square("E1", "Again", x=-1.5)]
     )
-    refused(
+    refused_import(
         uk_cli,
-        "import",
         "boundaries",
         path,
-        "--set",
-        SET,
-        "--commit",
         expect="duplicate codes in field 'PCON24CD': E1 (features 1 and 2)",
     )
 
@@ -124,14 +101,10 @@ def test_missing_codes(uk_cli, tmp_path):
     path = write_geojson(
         tmp_path / "nocode.geojson", [square("E1", "One"), square("", "Nameless", x=-1.5)]
     )
-    refused(
+    refused_import(
         uk_cli,
-        "import",
         "boundaries",
         path,
-        "--set",
-        SET,
-        "--commit",
         expect="1 feature(s) have no code in field 'PCON24CD': feature number(s) 2",
     )
 
@@ -140,9 +113,7 @@ def test_missing_codes(uk_cli, tmp_path):
 def test_empty_file(uk_cli, tmp_path, content):
     path = tmp_path / "empty.geojson"
     path.write_bytes(content)
-    output = refused(
-        uk_cli, "import", "boundaries", path, "--set", SET, "--commit", expect="empty.geojson"
-    )
+    output = refused_import(uk_cli, "boundaries", path, expect="empty.geojson")
     assert "empty" in output or "no features" in output
 
 
@@ -159,29 +130,20 @@ def test_truncated_zip(uk_cli, tmp_path):
                 out.write(part, part.name)
     data = archive.read_bytes()
     archive.write_bytes(data[: len(data) // 2])
-    refused(
-        uk_cli,
-        "import",
-        "boundaries",
-        archive,
-        "--set",
-        SET,
-        "--commit",
-        expect="the zip archive is damaged or truncated",
-    )
+    refused_import(uk_cli, "boundaries", archive, expect="the zip archive is damaged or truncated")
 
 
 def test_non_utf8_results(uk_cli, tmp_path):
     text = (UK / "HoC-GE2024-results-by-constituency.csv").read_text(encoding="utf-8")
     path = tmp_path / "latin1.csv"
     path.write_bytes(text.replace("Ynys Môn", "Ynys Môn").encode("latin-1", errors="replace"))
-    refused(uk_cli, "import", "results", path, "--set", SET, "--commit", expect="is not UTF-8")
+    refused_import(uk_cli, "results", path, expect="is not UTF-8")
 
 
 def test_non_utf8_needs(uk_cli, tmp_path):
     path = tmp_path / "needs.csv"
     path.write_bytes("code,need,reason,expires\nE14001279,90,Café meeting,\n".encode("cp1252"))
-    refused(uk_cli, "import", "needs", path, "--set", SET, "--commit", expect="line 2 is not UTF-8")
+    refused_import(uk_cli, "needs", path, expect="line 2 is not UTF-8")
 
 
 def test_unknown_codes_in_results(uk_cli, tmp_path):
@@ -189,14 +151,10 @@ def test_unknown_codes_in_results(uk_cli, tmp_path):
     lines[3] = lines[3].replace("W07000081", "W07999999", 1)
     path = tmp_path / "unknown.csv"
     path.write_text("".join(lines))
-    refused(
+    refused_import(
         uk_cli,
-        "import",
         "results",
         path,
-        "--set",
-        SET,
-        "--commit",
         expect="line 4, column 'ONS ID': 'W07999999' is not a district of 'westminster-2024'",
     )
 
@@ -204,14 +162,10 @@ def test_unknown_codes_in_results(uk_cli, tmp_path):
 def test_unknown_codes_in_needs(uk_cli, tmp_path):
     path = tmp_path / "needs.csv"
     path.write_text("code,need,reason,expires\nE14001279,90,Held by 15,\nE99999999,50,Typo,\n")
-    refused(
+    refused_import(
         uk_cli,
-        "import",
         "needs",
         path,
-        "--set",
-        SET,
-        "--commit",
         expect="line 3, column 'code': 'E99999999' is not a district of this set",
     )
 
@@ -220,22 +174,16 @@ def test_unknown_codes_in_needs(uk_cli, tmp_path):
 def test_need_out_of_range(uk_cli, tmp_path, value):
     path = tmp_path / "needs.csv"
     path.write_text(f"code,need,reason,expires\nE14001279,90,Fine,\nS14000060,{value},Bad,\n")
-    refused(
-        uk_cli, "import", "needs", path, "--set", SET, "--commit", expect="line 3, column 'need':"
-    )
+    refused_import(uk_cli, "needs", path, expect="line 3, column 'need':")
 
 
 def test_formula_in_needs_reason(uk_cli, tmp_path):
     path = tmp_path / "needs.csv"
     path.write_text('code,need,reason,expires\nE14001279,90,"=HYPERLINK(""http://x"")",\n')
-    refused(
+    refused_import(
         uk_cli,
-        "import",
         "needs",
         path,
-        "--set",
-        SET,
-        "--commit",
         expect="line 2, column 'reason': '=HYPERLINK(\"http://x\")' starts with '='",
     )
 
@@ -245,15 +193,8 @@ def test_formula_in_results_name(uk_cli, tmp_path):
     lines[3] = lines[3].replace("Aberafan Maesteg", "=1+1", 1)
     path = tmp_path / "formula.csv"
     path.write_text("".join(lines))
-    refused(
-        uk_cli,
-        "import",
-        "results",
-        path,
-        "--set",
-        SET,
-        "--commit",
-        expect="line 4, column 'Constituency name': '=1+1' starts with '='",
+    refused_import(
+        uk_cli, "results", path, expect="line 4, column 'Constituency name': '=1+1' starts with '='"
     )
 
 
@@ -266,28 +207,13 @@ def test_needs_errors_are_all_reported_and_nothing_loads(uk_cli, tmp_path):
         "S14000060,40,Again,\n"
         "E14001279,60,Late,1999-01-01\n"
     )
-    output = refused(
-        uk_cli,
-        "import",
-        "needs",
-        path,
-        "--set",
-        SET,
-        "--commit",
-        expect="2 problem(s); nothing was loaded",
-    )
+    output = refused_import(uk_cli, "needs", path, expect="2 problem(s); nothing was loaded")
     assert "line 3, column 'reason': a reason is required" in output
     assert "line 5, column 'expires': 1999-01-01 is already past" in output
 
 
 def test_unknown_set(uk_cli):
-    refused(
-        uk_cli,
-        "import",
-        "results",
-        UK / "HoC-GE2024-results-by-constituency.csv",
-        "--set",
-        "nowhere",
-        "--commit",
-        expect="no boundary set 'nowhere'",
+    results = UK / "HoC-GE2024-results-by-constituency.csv"
+    refused_import(
+        uk_cli, "results", results, set_slug="nowhere", expect="no boundary set 'nowhere'"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from turfmap.coordination.sessions import upcoming_in_district
 from turfmap.errors import InputError, NotFound
 from turfmap.pipeline.simplify import FULL_DETAIL_DECIMALS, band_for_zoom, geojson_geometry
 from turfmap.postcode import normalise_postcode
@@ -208,28 +209,9 @@ def district_page(session, code: str, today: date, now) -> dict:
         }
         for n in queries.need_history(session, boundary_set.id, code)
     ]
-    summary["sessions"] = district_sessions(session, boundary_set.id, code, now)
+    summary["sessions"] = upcoming_in_district(session, boundary_set, district, now)
     summary["set_name"] = boundary_set.name
     return summary
-
-
-def district_sessions(session, set_id: int, code: str, now) -> list[dict]:
-    return [
-        {
-            "id": s.id,
-            "title": s.title,
-            "starts_at": s.starts_at.isoformat(),
-            "ends_at": s.ends_at.isoformat(),
-            "lat": s.lat,
-            "lon": s.lon,
-            "capacity": s.capacity,
-            "free_places": max(s.capacity - booked, 0),
-            "accessibility": s.accessibility,
-            "contact": s.contact,
-        }
-        for s, booked in queries.upcoming_sessions(session, set_id, now)
-        if s.district_code == code
-    ]
 
 
 def map_sets(session, index: SpatialIndex, requested: str | None) -> tuple[str | None, str | None]:

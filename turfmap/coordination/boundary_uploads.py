@@ -4,7 +4,7 @@ prints), then the new generation written inactive, then activated separately."""
 from __future__ import annotations
 
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from turfmap.coordination.permissions import Actor, require_admin
@@ -43,7 +43,7 @@ def dry_run(
     require_admin(actor)
     if not data:
         raise InputError(f"{filename}: the file is empty")
-    options.commit = False
+    options = replace(options, commit=False)
     report = _run(db, actor, filename, data, options)
     with db.transaction() as session:
         upload = stage(

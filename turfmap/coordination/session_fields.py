@@ -14,13 +14,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from turfmap.errors import InputError
+from turfmap.pipeline.csvfile import FORMULA_STARTS
 
 TITLE_MAX = 120
 NOTES_MAX = 1000
 CAPACITY_MAX = 1000
 LONGEST = timedelta(hours=12)
 FURTHEST = timedelta(days=366)
-FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
 _EMAIL = re.compile(r"^[^@\s:/]+@[^@\s/]+\.[^@\s/]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()\-]{7,20}$")
 _URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)

@@ -122,16 +122,14 @@ def public_session(session: Session, session_id: int) -> CanvassSession:
 
 
 def placed_of(session: Session, canvass: CanvassSession) -> Placed:
-    boundary_set = canvass_set(session, canvass)
+    """Where a stored session is: its set, and its district's name and parent in
+    the set's current boundaries (the code alone if a redraw dropped it)."""
+    boundary_set = queries.set_by_id(session, canvass.set_id)
     generation = queries.reference_generation(session, boundary_set)
-    name, parent = queries.district_index(session, generation.id).get(
-        canvass.district_code, (canvass.district_code, None)
-    )
+    name, parent = queries.district_name_and_parent(
+        session, generation.id, canvass.district_code
+    ) or (canvass.district_code, None)
     return Placed(boundary_set.slug, canvass.district_code, name, parent)
-
-
-def canvass_set(session: Session, canvass: CanvassSession):
-    return queries.set_by_id(session, canvass.set_id)
 
 
 def may_review(actor: Actor, placed: Placed) -> bool:
@@ -195,7 +193,7 @@ def take_place(
     if locked.rowcount == 0:
         raise NotFound(f"no session #{session_id}")
     canvass = session.get(CanvassSession, session_id)
-    if _aware(canvass.ends_at) <= now:
+    if canvass.ends_at <= now:
         raise Conflict(f"{canvass.title} has already ended", code="ended")
     name = text_field({"name": name}, "name", line=None, limit=100, required=True)
     contact = volunteer_contact(contact or "", where=place(None, "contact"))
@@ -220,18 +218,13 @@ def take_place(
     return rsvp, canvass.capacity - taken - 1
 
 
-def _aware(when: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything turfmap stores is UTC."""
-    return when if when.tzinfo else when.replace(tzinfo=utcnow().tzinfo)
-
-
 def describe(canvass: CanvassSession, taken: int, placed: Placed) -> dict:
     """The public face of an approved session (JSON, page and calendar share it)."""
     return {
         "id": canvass.id,
         "title": canvass.title,
-        "starts_at": _aware(canvass.starts_at).isoformat(),
-        "ends_at": _aware(canvass.ends_at).isoformat(),
+        "starts_at": canvass.starts_at.isoformat(),
+        "ends_at": canvass.ends_at.isoformat(),
         "lat": canvass.lat,
         "lon": canvass.lon,
         "district": {"set": placed.set_slug, "code": placed.code, "name": placed.name},
@@ -252,9 +245,15 @@ def public_detail(session: Session, session_id: int) -> dict:
 def district_calendar(session: Session, code: str, now: datetime) -> tuple[str, list[dict]]:
     """(district name, its approved sessions that have not ended) for a feed."""
     boundary_set, district = queries.active_district(session, code)
+    return district.name, upcoming_in_district(session, boundary_set, district, now)
+
+
+def upcoming_in_district(session: Session, boundary_set, district, now: datetime) -> list[dict]:
+    """A district's approved sessions that have not ended, soonest first."""
     placed = Placed(boundary_set.slug, district.code, district.name, district.parent_code)
-    return district.name, [
+    return [
         describe(canvass, taken, placed)
-        for canvass, taken in queries.upcoming_sessions(session, boundary_set.id, now)
-        if canvass.district_code == code
+        for canvass, taken in queries.upcoming_sessions(
+            session, boundary_set.id, now, district.code
+        )
     ]

@@ -67,7 +67,6 @@ def plan_needs_upload(
     session: Session, actor: Actor, *, set_slug: str, filename: str, data: bytes, today: date
 ) -> NeedPlan:
     """Every row checked, including that each district is inside the actor's region."""
-    queries.get_set(session, set_slug)
     text = decode_text(data, filename)
     return plan_needs(
         session,

@@ -190,6 +190,12 @@ class BoardHolder:
             self._checked_at = time.monotonic()
             return self._board
 
+    def recheck(self) -> None:
+        """Compare with the store on next use (after a write this worker made that
+        changes more than a count, an RSVP say: the session's free places too)."""
+        with self._lock:
+            self._checked_at = 0.0
+
     def note_commitment(self, set_slug: str, code: str) -> None:
         """Apply a commitment this worker just stored, without a rebuild."""
         with self._lock:

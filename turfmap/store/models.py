@@ -15,7 +15,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -27,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from turfmap.store.types import GeometryType
+from turfmap.store.types import GeometryType, UTCDateTime
 
 
 def utcnow() -> datetime:
@@ -46,7 +45,7 @@ class BoundarySet(Base):
     name: Mapped[str] = mapped_column(String(200))
     level: Mapped[str] = mapped_column(String(40))  # westminster, ward, polling_district, ...
     parent_set_id: Mapped[int | None] = mapped_column(ForeignKey("boundary_sets.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     generations: Mapped[list[Generation]] = relationship(
         back_populates="boundary_set", order_by="Generation.number"
@@ -61,8 +60,8 @@ class ImportRun(Base):
     kind: Mapped[str] = mapped_column(String(40))  # boundaries, results, needs, postcodes
     source: Mapped[str] = mapped_column(Text)
     set_slug: Mapped[str | None] = mapped_column(String(80))
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     counts: Mapped[dict] = mapped_column(JSON, default=dict)
     report: Mapped[str] = mapped_column(Text, default="")
 
@@ -76,8 +75,8 @@ class Generation(Base):
     number: Mapped[int] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    activated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))
 
     boundary_set: Mapped[BoundarySet] = relationship(back_populates="generations")
@@ -154,7 +153,7 @@ class Need(Base):
     source: Mapped[str] = mapped_column(String(20))  # computed | coordinator
     reason: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_on: Mapped[date | None] = mapped_column(Date)
     # Volunteers the district can use in a day, where a coordinator knows better
     # than the estimate from need and electorate.
@@ -182,7 +181,7 @@ class Commitment(Base):
     set_id: Mapped[int] = mapped_column(ForeignKey("boundary_sets.id"))
     district_code: Mapped[str] = mapped_column(String(40))
     day: Mapped[date] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class CanvassSession(Base):
@@ -195,8 +194,8 @@ class CanvassSession(Base):
     set_id: Mapped[int] = mapped_column(ForeignKey("boundary_sets.id"))
     district_code: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200))
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     lon: Mapped[float] = mapped_column(Float)
     lat: Mapped[float] = mapped_column(Float)
     capacity: Mapped[int] = mapped_column(Integer)
@@ -205,9 +204,9 @@ class CanvassSession(Base):
     short_walks: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20), default="proposed")  # approved, rejected
     host: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reviewed_by: Mapped[str | None] = mapped_column(String(200))
-    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     review_note: Mapped[str] = mapped_column(Text, default="")
 
     rsvps: Mapped[list[Rsvp]] = relationship(back_populates="session")
@@ -223,7 +222,7 @@ class Rsvp(Base):
     session_id: Mapped[int] = mapped_column(ForeignKey("canvass_sessions.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     contact: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     session: Mapped[CanvassSession] = relationship(back_populates="rsvps")
 
@@ -254,7 +253,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     role: Mapped[str] = mapped_column(String(20))  # admin | coordinator | host
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     regions: Mapped[list[UserRegion]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -282,7 +281,7 @@ class AuditEvent(Base):
     __table_args__ = (Index("ix_audit_at", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(60))  # need.edit, need.revert, user.create ...
     target: Mapped[str] = mapped_column(String(200))
@@ -304,6 +303,6 @@ class Upload(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     # Import options (boundaries) and the state the preview was made against (needs).
     options: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    applied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))

@@ -81,6 +81,17 @@ def district_index(session: Session, generation_id: int) -> dict[str, tuple[str,
     return {code: (name, parent) for code, name, parent in rows}
 
 
+def district_name_and_parent(
+    session: Session, generation_id: int, code: str
+) -> tuple[str, str | None] | None:
+    row = session.execute(
+        select(District.name, District.parent_code).where(
+            District.generation_id == generation_id, District.code == code
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
 def active_districts(session: Session, *, with_geometry: bool = True):
     """(set slug, District) for every district of every active generation."""
     columns = [District.id, District.code, District.name, District.parent_code, District.area_m2]
@@ -284,9 +295,12 @@ def committed_counts(session: Session, set_id: int, day: date) -> dict[str, int]
     return counts
 
 
-def upcoming_sessions(session: Session, set_id: int, after) -> list[tuple[CanvassSession, int]]:
-    """Approved sessions that have not ended, with their RSVP counts, soonest first."""
-    rows = session.execute(
+def upcoming_sessions(
+    session: Session, set_id: int, after, code: str | None = None
+) -> list[tuple[CanvassSession, int]]:
+    """Approved sessions that have not ended (in district ``code``, or all), with
+    their RSVP counts, soonest first."""
+    query = (
         select(CanvassSession, func.count(Rsvp.id))
         .outerjoin(Rsvp, Rsvp.session_id == CanvassSession.id)
         .where(
@@ -296,8 +310,10 @@ def upcoming_sessions(session: Session, set_id: int, after) -> list[tuple[Canvas
         )
         .group_by(CanvassSession.id)
         .order_by(CanvassSession.starts_at)
-    ).all()
-    return [(s, n) for s, n in rows]
+    )
+    if code is not None:
+        query = query.where(CanvassSession.district_code == code)
+    return [(s, n) for s, n in session.execute(query).all()]
 
 
 def all_sessions(session: Session, status: str | None = None) -> list[CanvassSession]:

@@ -1,4 +1,4 @@
-"""One geometry column type for both backends.
+"""Column types that behave the same on both backends: geometry, and times in UTC.
 
 PostGIS stores a real ``geometry`` (GeoAlchemy2), so SQL can use GiST indexes and
 ST_* functions; plain SQLite stores the same shape as WKB bytes. Either way the
@@ -8,11 +8,36 @@ backend it is talking to.
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import shapely
 from geoalchemy2 import Geometry
 from geoalchemy2.elements import WKBElement
 from geoalchemy2.shape import to_shape
-from sqlalchemy.types import LargeBinary, TypeDecorator
+from sqlalchemy.types import DateTime, LargeBinary, TypeDecorator
+
+
+class UTCDateTime(TypeDecorator):
+    """A moment in time, always read back as an aware UTC datetime.
+
+    PostgreSQL's timestamptz returns aware values in the connection's zone; SQLite
+    stores text and returns naive ones. Everything turfmap stores is UTC, so the
+    difference ends here rather than in every caller."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"{value!r} has no time zone; turfmap stores aware UTC times")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class GeometryType(TypeDecorator):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, jsonify, render_template, request
@@ -45,11 +45,10 @@ def register_web(app: Flask) -> None:
 def local_time(when: datetime, tz: str) -> str:
     """A stored (UTC) time on the campaign's clock, as people read it.
 
-    >>> local_time(datetime(2026, 7, 4, 9, 0), "Europe/London")
+    >>> from datetime import UTC
+    >>> local_time(datetime(2026, 7, 4, 9, 0, tzinfo=UTC), "Europe/London")
     'Sat 4 Jul 2026, 10:00'
     """
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
     local = when.astimezone(ZoneInfo(tz))
     return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
 

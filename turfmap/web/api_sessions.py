@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from flask import request
 
@@ -31,7 +31,5 @@ def rsvp(session_id: int):
         rsvp_row, left = canvassing.take_place(
             session, session_id, name=body["name"], contact=body["contact"], now=datetime.now(UTC)
         )
-        detail = canvassing.public_detail(session, session_id)
-    if datetime.fromisoformat(detail["starts_at"]).date() == date.today():
-        services().board.note_commitment(detail["district"]["set"], detail["district"]["code"])
+    services().board.recheck()
     return {"id": rsvp_row.id, "session": session_id, "places_left": left}, 201

@@ -41,10 +41,11 @@ def _frame_policy(response: Response, path: str, embed_ancestors: str, tiles: st
         # Admin pages run no inline script and load nothing from elsewhere but the
         # background tiles of the meeting-point picker.
         response.headers["X-Frame-Options"] = "DENY"
+        images = " ".join(filter(None, ["'self'", "data:", tile_origin(tiles)]))
         response.headers["Content-Security-Policy"] = (
-            f"default-src 'self'; img-src 'self' data: {tile_origin(tiles)}; "
+            f"default-src 'self'; img-src {images}; "
             "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
-        ).replace(" ;", ";")
+        )
         response.headers["Referrer-Policy"] = "same-origin"
         return
     else:

@@ -75,11 +75,10 @@ def calendar(name: str, events: list[CalendarEvent], *, stamp: datetime) -> str:
 
 def utc_stamp(when: datetime) -> str:
     """
-    >>> utc_stamp(datetime(2026, 7, 4, 10, 30))  # stored UTC, read back naive by SQLite
+    >>> from zoneinfo import ZoneInfo
+    >>> utc_stamp(datetime(2026, 7, 4, 11, 30, tzinfo=ZoneInfo("Europe/London")))
     '20260704T103000Z'
     """
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
     return when.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 

@@ -28,6 +28,30 @@ def _get(summary: str, parameters: list, content: str = "application/json") -> d
     }
 
 
+def _post(
+    summary: str,
+    parameters: list,
+    properties: dict,
+    *,
+    required: list[str],
+    created: str,
+    conflict: str | None = None,
+) -> dict:
+    """A JSON-body write answering 201, with the errors it can give."""
+    responses = {"201": {"description": created}, "400": ERROR, "404": ERROR}
+    if conflict:
+        responses["409"] = ERROR | {"description": conflict}
+    body = {"type": "object", "required": required, "properties": properties}
+    return {
+        "post": {
+            "summary": summary,
+            "parameters": parameters,
+            "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+            "responses": responses,
+        }
+    }
+
+
 def document() -> dict:
     paths = {
         "/api/v1/sets": _get("Boundary sets and their active generations", []),
@@ -77,32 +101,17 @@ def document() -> dict:
                 {"name": "set", "in": "query", "schema": {"type": "string"}},
             ],
         ),
-        "/api/v1/commitments": {
-            "post": {
-                "summary": "Accept a recommendation: one volunteer for a district on a day",
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["code"],
-                                "properties": {
-                                    "code": {"type": "string"},
-                                    "set": {"type": "string"},
-                                    "day": {"type": "string", "format": "date"},
-                                },
-                            }
-                        }
-                    },
-                },
-                "responses": {
-                    "201": {"description": "Stored; the remaining need is returned"},
-                    "400": ERROR,
-                    "404": ERROR,
-                },
-            }
-        },
+        "/api/v1/commitments": _post(
+            "Accept a recommendation: one volunteer for a district on a day",
+            [],
+            {
+                "code": {"type": "string"},
+                "set": {"type": "string"},
+                "day": {"type": "string", "format": "date"},
+            },
+            required=["code"],
+            created="Stored; the remaining need is returned",
+        ),
         "/api/v1/districts/{code}": _get(
             "A district: result, need, history, sessions, wards", [CODE]
         ),
@@ -127,36 +136,17 @@ def document() -> dict:
         "/api/v1/sessions/{session_id}": _get(
             "An approved canvassing session with its free places", [SESSION]
         ),
-        "/api/v1/sessions/{session_id}/rsvps": {
-            "post": {
-                "summary": "Take a place at a session (refused when full or already booked)",
-                "parameters": [SESSION],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["name", "contact"],
-                                "properties": {
-                                    "name": {"type": "string", "maxLength": 100},
-                                    "contact": {
-                                        "type": "string",
-                                        "description": "An email address or phone number",
-                                    },
-                                },
-                            }
-                        }
-                    },
-                },
-                "responses": {
-                    "201": {"description": "A place is taken; places_left is returned"},
-                    "400": ERROR,
-                    "404": ERROR,
-                    "409": ERROR | {"description": "Full, ended, or this contact is booked"},
-                },
-            }
-        },
+        "/api/v1/sessions/{session_id}/rsvps": _post(
+            "Take a place at a session (refused when full or already booked)",
+            [SESSION],
+            {
+                "name": {"type": "string", "maxLength": 100},
+                "contact": {"type": "string", "description": "An email address or phone number"},
+            },
+            required=["name", "contact"],
+            created="A place is taken; places_left is returned",
+            conflict="Full, ended, or this contact is booked",
+        ),
         "/api/v1/openapi.json": _get("This document", []),
     }
     return {
