@@ -63,7 +63,6 @@ def timer():
     times["seconds"] = time.perf_counter() - start
 
 
-@contextmanager
 def load_uk_seats(database) -> None:
     """The UK 2024 generalised seats, imported and active."""
     from turfmap.pipeline.boundaries import BoundaryOptions, import_boundaries
@@ -76,6 +75,7 @@ def load_uk_seats(database) -> None:
         activate(session, "westminster-2024")
 
 
+@contextmanager
 def uk_database(backend: str = "sqlite"):
     """A fresh database with the UK 2024 seats active and GE2024 results loaded."""
     from turfmap.pipeline.results import import_results
