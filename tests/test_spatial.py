@@ -123,3 +123,42 @@ def test_index_follows_activation_made_elsewhere(app, cli):
     other.dispose()
     with app.app_context():
         assert len(services().spatial.get()) == 30
+
+
+def test_mercator_by_formula_matches_pyproj():
+    """The index projects with the closed form; it must agree with EPSG:3857."""
+    from turfmap.spatial.index import lonlat, mercator_xy
+
+    rng = np.random.default_rng(3)
+    lon, lat = rng.uniform(-180, 180, 1000), rng.uniform(-85, 85, 1000)
+    expected = Transformer.from_crs(4326, 3857, always_xy=True).transform(lon, lat)
+    np.testing.assert_allclose(mercator_xy(lon, lat), expected, rtol=0, atol=1e-6)
+    for x, y, lo, la in zip(*expected, lon, lat, strict=True):
+        assert mercator_xy(float(lo), float(la)) == pytest.approx((x, y), abs=1e-6)
+        assert lonlat(x, y) == pytest.approx((lo, la), abs=1e-9)
+
+
+def test_zero_metres_means_inside_the_full_outline(index):
+    """A point inside a district's simplified outline but outside its real one is
+    near the district, not in it: 0 m is kept for points truly inside."""
+    from turfmap.spatial.index import EARTH_RADIUS
+
+    durham = index.district_at(-1.5754, 54.7768)[0]
+    i = index.districts.index(durham)
+    simplified = shapely.transform(
+        index._mercator[i],
+        lambda xy: np.column_stack(
+            [
+                np.degrees(xy[:, 0] / EARTH_RADIUS),
+                np.degrees(2 * np.arctan(np.exp(xy[:, 1] / EARTH_RADIUS)) - np.pi / 2),
+            ]
+        ),
+    )
+    sliver = max(
+        shapely.get_parts(shapely.difference(simplified, index.geometries[i])),
+        key=lambda part: part.area,
+    )
+    lon, lat = shapely.get_coordinates(sliver.representative_point())[0]
+    assert durham not in index.district_at(lon, lat)
+    near = {n.district.code: n.metres for n in index.within(lon, lat, 1_000)}
+    assert 0 < near[durham.code] <= 2 * DISTANCE_TOLERANCE_M

@@ -9,15 +9,45 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
+from typing import NamedTuple
 
 import numpy as np
 import shapely
-from pyproj import Transformer
 
-_TO_MERCATOR = Transformer.from_crs(4326, 3857, always_xy=True)
 EARTH_RADIUS = 6_378_137.0  # the sphere Web Mercator is defined on
 METRES_PER_DEGREE = 111_320.0
 DISTANCE_TOLERANCE_M = 100.0  # distances to a district's edge are this accurate
+
+
+def mercator_xy(lon, lat):
+    """Web Mercator (EPSG:3857) metres from degrees, for one point (math: ~10x
+    quicker than a pyproj call) or numpy arrays (the outlines, at build time).
+
+    >>> [round(v, 2) for v in mercator_xy(-2.2, 53.4)]
+    [-244902.88, 7057332.57]
+    """
+    if isinstance(lon, np.ndarray):
+        return EARTH_RADIUS * np.radians(lon), EARTH_RADIUS * np.log(
+            np.tan(np.pi / 4 + np.radians(lat) / 2)
+        )
+    return EARTH_RADIUS * math.radians(lon), EARTH_RADIUS * math.log(
+        math.tan(math.pi / 4 + math.radians(lat) / 2)
+    )
+
+
+def lonlat(x: float, y: float) -> tuple[float, float]:
+    """Degrees from Web Mercator metres: the inverse of mercator_xy.
+
+    >>> [round(v, 6) for v in lonlat(*mercator_xy(-2.2, 53.4))]
+    [-2.2, 53.4]
+    """
+    return math.degrees(x / EARTH_RADIUS), math.degrees(
+        2 * math.atan(math.exp(y / EARTH_RADIUS)) - math.pi / 2
+    )
+
+
+_by_metres = attrgetter("metres")
 
 
 @dataclass(frozen=True)
@@ -32,10 +62,12 @@ class IndexedDistrict:
     area_m2: float
 
 
-@dataclass(frozen=True)
-class Nearby:
+class Nearby(NamedTuple):
+    """A district near a point. Immutable as a NamedTuple rather than a frozen
+    dataclass: each request makes several, and a tuple is made ~5x quicker."""
+
     district: IndexedDistrict
-    metres: float  # to the nearest edge; 0 when the point is inside
+    metres: float  # to the nearest edge; 0 when, and only when, the point is inside
     lon: float  # the nearest point of the district (the origin itself when inside)
     lat: float
 
@@ -55,7 +87,7 @@ class SpatialIndex:
         # nothing from 10 m detail, and the shortest-line search costs ~4x less.
         mercator = shapely.transform(
             self.geometries,
-            lambda xy: np.column_stack(_TO_MERCATOR.transform(xy[:, 0], xy[:, 1])),
+            lambda xy: np.column_stack(mercator_xy(xy[:, 0], xy[:, 1])),
         )
         lats = np.array([d.point_lat for d in self.districts], dtype=float)
         scale = 1 / np.cos(np.radians(np.clip(lats, -80, 80)))
@@ -146,7 +178,7 @@ class SpatialIndex:
     ) -> list[Nearby]:
         """Allowed districts in a box sure to hold all within ``radius``, nearest first.
         The box is sized with the Mercator scale at its poleward edge, the largest."""
-        x, y = _TO_MERCATOR.transform(lon, lat)
+        x, y = mercator_xy(lon, lat)
         edge_lat = min(abs(lat) + radius / METRES_PER_DEGREE, 85.0)
         half = radius / math.cos(math.radians(edge_lat))
         candidates = self._mercator_tree.query(shapely.box(x - half, y - half, x + half, y + half))
@@ -162,26 +194,30 @@ class SpatialIndex:
             return []
         lines = shapely.shortest_line(shapely.points((x, y)), self._mercator[candidates])
         far = shapely.get_coordinates(lines)[1::2]  # each line runs origin -> nearest point
-        far_lat = np.degrees(2 * np.arctan(np.exp(far[:, 1] / EARTH_RADIUS)) - np.pi / 2)
-        metres = np.hypot(far[:, 0] - x, far[:, 1] - y) * np.cos(np.radians((lat + far_lat) / 2))
-        # Inside means 0 m, judged on the full outline, not the simplified one; only a
-        # point this close to the simplified outline can be inside one and not the other.
-        maybe = np.flatnonzero(metres <= 2 * DISTANCE_TOLERANCE_M)
-        inside = maybe[shapely.contains_xy(self.geometries[candidates[maybe]], lon, lat)]
-        metres[inside] = 0.0
-        order = np.argsort(metres, kind="stable")
-        if cutoff is not None:
-            order = order[metres[order] <= cutoff]
-        if limit is not None:
-            order = order[:limit]
-        far_lon = np.degrees(far[:, 0] / EARTH_RADIUS)
-        far_lon[inside], far_lat[inside] = lon, lat
-        return [
-            Nearby(
-                self.districts[candidates[i]],
-                float(metres[i]),
-                float(far_lon[i]),
-                float(far_lat[i]),
-            )
-            for i in order.tolist()
-        ]
+        # Mercator stretches by 1 / cos(latitude) = cosh(y / R): undo it halfway along.
+        metres = np.hypot(far[:, 0] - x, far[:, 1] - y) / np.cosh(
+            (far[:, 1] + y) / (2 * EARTH_RADIUS)
+        )
+        # Python from here: per district, plain floats beat numpy calls on a few values.
+        found = []
+        for district, (far_x, far_y), metres_i in zip(
+            candidates.tolist(), far.tolist(), metres.tolist(), strict=True
+        ):
+            if cutoff is not None and metres_i > cutoff:
+                continue
+            # Inside means 0 m, judged on the full outline, not the simplified one;
+            # only a point this close to the simplified outline can be inside one
+            # and not the other.
+            if metres_i <= 2 * DISTANCE_TOLERANCE_M:
+                if self._contains_xy(district, lon, lat):
+                    found.append(Nearby(self.districts[district], 0.0, lon, lat))
+                    continue
+                # Inside the simplified outline only: near, but not in (0 m means in).
+                metres_i = max(metres_i, 1.0)
+            far_lon, far_lat = lonlat(far_x, far_y)
+            found.append(Nearby(self.districts[district], metres_i, far_lon, far_lat))
+        found.sort(key=_by_metres)  # stable: equal distances keep the tree's order
+        return found[:limit] if limit is not None else found
+
+    def _contains_xy(self, i: int, lon: float, lat: float) -> bool:
+        return bool(shapely.contains_xy(self.geometries[i], lon, lat))
