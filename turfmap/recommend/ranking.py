@@ -10,6 +10,8 @@ four hours, so inside the volunteer's own time limit it mostly breaks ties
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from turfmap.errors import InputError
 from turfmap.scoring.need import NeedScore
@@ -32,9 +34,9 @@ class Constraints:
             raise InputError(f"mode={self.mode!r} is not one of {', '.join(MODES)}")
 
 
-@dataclass(frozen=True)
-class Option:
-    """A district a volunteer could go to, with how far and how long."""
+class Option(NamedTuple):
+    """A district a volunteer could go to, with how far and how long (immutable;
+    a tuple because every request makes several: see spatial.index.Nearby)."""
 
     set_slug: str
     code: str
@@ -50,8 +52,7 @@ class Option:
     target_party: str | None = None
 
 
-@dataclass(frozen=True)
-class Ranked:
+class Ranked(NamedTuple):
     option: Option
     score: float
     why: str
@@ -120,7 +121,28 @@ def explain(option: Option) -> tuple[str, dict]:
     ...                target_party="Lab"))[0]
     'Lab holds it by 15 votes; 40 of 75 volunteer places filled today; you are in this district.'
     """
-    need = option.need
+    head, need_parts = _need_words(option.need, option.holder, option.majority, option.target_party)
+    if option.minutes == 0:
+        travel = "you are in this district"
+    else:
+        travel = f"{option.minutes:.0f} min by {option.mode} ({option.travel_source})"
+    sentence = f"{head}; {travel}."
+    if option.need.stale_override:
+        sentence += " A coordinator's note on this district has expired."
+    parts = need_parts | {
+        "travel_minutes": round(option.minutes),
+        "travel_source": option.travel_source,
+    }
+    return sentence, parts
+
+
+@lru_cache(maxsize=16_384)
+def _need_words(
+    need: NeedScore, holder: str | None, majority: int | None, target_party: str | None
+) -> tuple[str, dict]:
+    """What explain() says of a district before travel: the same for every
+    volunteer until its need changes, so worked out once (it was most of the cost
+    of explaining a recommendation). Callers copy the dict, never change it."""
     parts = {
         "need": round(need.score, 1),
         "remaining_need": round(need.remaining, 1),
@@ -128,31 +150,22 @@ def explain(option: Option) -> tuple[str, dict]:
         "reason": need.reason,
         "margin": None if need.margin is None else round(need.margin, 4),
         "status": need.status,
-        "holder": option.holder,
-        "majority": option.majority,
+        "holder": holder,
+        "majority": majority,
         "capacity": need.capacity,
         "committed": need.committed,
         "stale_override": need.stale_override,
         "data_age_days": need.age_days,
-        "travel_minutes": round(option.minutes),
-        "travel_source": option.travel_source,
     }
     if need.source == "coordinator":
         first = f"Coordinator: {need.reason.rstrip('.')}"
-    elif need.status == "hold" and option.majority is not None:
-        who = f"{option.target_party} holds it" if option.target_party else "Held"
-        first = f"{who} by {option.majority:,} votes"
+    elif need.status == "hold" and majority is not None:
+        who = f"{target_party} holds it" if target_party else "Held"
+        first = f"{who} by {majority:,} votes"
     elif need.status == "gain" and need.margin is not None:
-        who = option.target_party or "We are"
-        first = f"{who} {-need.margin:.1%} behind {option.holder or 'the winner'}"
+        who = target_party or "We are"
+        first = f"{who} {-need.margin:.1%} behind {holder or 'the winner'}"
     else:
         first = need.reason.rstrip(".")
     filled = f"{need.committed} of {need.capacity} volunteer places filled today"
-    if option.minutes == 0:
-        travel = "you are in this district"
-    else:
-        travel = f"{option.minutes:.0f} min by {option.mode} ({option.travel_source})"
-    sentence = f"{first}; {filled}; {travel}."
-    if need.stale_override:
-        sentence += " A coordinator's note on this district has expired."
-    return sentence, parts
+    return f"{first}; {filled}", parts

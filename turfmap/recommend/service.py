@@ -54,8 +54,6 @@ def recommend(
     set_slug: str | None = None,
 ) -> dict:
     slug = choose_set(board, index, set_slug)
-    inside = index.district_at(origin.lon, origin.lat, slug)
-    home = inside[0] if inside else None
     reach = max_metres(constraints.max_minutes, constraints.mode)
     if router.name != "estimate":
         reach *= ROUTER_REACH
@@ -64,6 +62,7 @@ def recommend(
     nearby = index.within(
         origin.lon, origin.lat, reach, set_slug=slug, mask=worth, limit=MAX_CANDIDATES
     )
+    home = _home_district(index, nearby, origin, slug)
     options, travel_note = _options(board, router, origin, nearby, slug, constraints.mode)
     home_code = home.code if home else None
     ranked = rank(options, constraints, home_code)
@@ -89,6 +88,16 @@ def recommend(
         "recommendations": [_ranked_dict(r, board, slug, constraints) for r in ranked],
         "note": note,
     }
+
+
+def _home_district(index: SpatialIndex, nearby: list[Nearby], origin: Origin, slug: str):
+    """The district the origin is in. The search has found it already (0 m away)
+    when it is worth a trip; otherwise, or on a border between two, ask the index."""
+    inside = [n.district for n in nearby if n.metres == 0]
+    if len(inside) == 1:
+        return inside[0]
+    found = index.district_at(origin.lon, origin.lat, slug)
+    return found[0] if found else None
 
 
 def _options(board, router, origin, nearby: list[Nearby], slug, mode):

@@ -63,7 +63,9 @@ class NeedScore:
     margin: float | None
     status: str | None
     reason: str
-    ingredients: dict = field(default_factory=dict)
+    # Derived from the fields above, so left out of equality and the hash: a score
+    # can then key a memo (recommend.ranking explains each one once).
+    ingredients: dict = field(default_factory=dict, compare=False, hash=False)
 
     def as_dict(self) -> dict:
         return asdict(self)
