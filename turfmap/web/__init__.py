@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from turfmap.errors import TurfmapError
 from turfmap.web import headers
+from turfmap.web.json_provider import OrjsonProvider
 
 
 def register_web(app: Flask) -> None:
@@ -18,6 +19,7 @@ def register_web(app: Flask) -> None:
     from turfmap.web.api import api
     from turfmap.web.pages import pages
 
+    app.json = OrjsonProvider(app)
     app.register_blueprint(api)
     app.register_blueprint(pages)
     app.register_blueprint(admin_module.admin)

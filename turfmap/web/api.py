@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 from datetime import UTC, date, datetime
 
 from flask import Blueprint, Response, request
@@ -13,6 +12,7 @@ from turfmap import lookup
 from turfmap.extensions import services
 from turfmap.pipeline.simplify import FULL_DETAIL_DECIMALS, geojson_geometry
 from turfmap.web import params
+from turfmap.web.json_provider import dumps_bytes
 from turfmap.web.openapi import document as openapi_document
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -93,7 +93,7 @@ def places():
 
 
 def _dumps(body: dict) -> bytes:
-    return json.dumps(body, separators=(",", ":")).encode()
+    return dumps_bytes(body)
 
 
 class Payload:

@@ -24,7 +24,9 @@ def postcode(postcode: str):
 
 @api.get("/recommend")
 def recommendations():
-    args = request.args
+    # A plain dict: a MultiDict builds an exception for every absent key it is asked
+    # for, and a recommendation asks for seven that are usually absent.
+    args = request.args.to_dict()
     constraints = Constraints(
         mode=args.get("mode", "transit"),
         max_minutes=params.number(
