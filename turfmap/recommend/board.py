@@ -8,8 +8,6 @@ once (commit) as well as the store, so the next volunteer sees it.
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
@@ -18,6 +16,7 @@ import numpy as np
 from turfmap.scoring.need import NeedInputs, NeedScore, NeedWeights, Override, assess
 from turfmap.store import queries
 from turfmap.store.db import Database
+from turfmap.store.refreshing import Refreshing
 
 
 @dataclass(frozen=True)
@@ -163,43 +162,24 @@ def _session_info(item, booked: int) -> SessionInfo:
     )
 
 
-class BoardHolder:
+class BoardHolder(Refreshing[NeedBoard]):
     """Keeps a worker's board current: rebuilt when the store's need state changes
     (checked at most every ``check_seconds``) or the day turns."""
 
-    def __init__(self, db: Database, *, weights: NeedWeights, check_seconds: float = 5.0):
-        self._db = db
-        self._weights = weights
-        self._check_seconds = check_seconds
-        self._lock = threading.Lock()
-        self._board: NeedBoard | None = None
-        self._token: str | None = None
-        self._checked_at = 0.0
+    def __init__(
+        self, db: Database, *, weights: NeedWeights, check_seconds: float = 5.0, after_build=None
+    ):
+        super().__init__(
+            db,
+            build=lambda session, day: build_board(session, day, weights),
+            token=lambda session, _day: queries.needs_state_token(session),
+            check_seconds=check_seconds,
+            after_build=after_build,
+        )
 
     def get(self, today: date | None = None) -> NeedBoard:
-        today = today or date.today()
-        fresh = time.monotonic() - self._checked_at < self._check_seconds
-        if self._board is not None and fresh and self._board.day == today:
-            return self._board
-        with self._lock:
-            with self._db.session() as session:
-                token = f"{queries.needs_state_token(session)}|{today}"
-                if self._board is None or token != self._token:
-                    self._board = build_board(session, today, self._weights)
-                    self._token = token
-            self._checked_at = time.monotonic()
-            return self._board
-
-    def recheck(self) -> None:
-        """Compare with the store on next use (after a write this worker made that
-        changes more than a count, an RSVP say: the session's free places too)."""
-        with self._lock:
-            self._checked_at = 0.0
+        return super().get(today or date.today())
 
     def note_commitment(self, set_slug: str, code: str) -> None:
         """Apply a commitment this worker just stored, without a rebuild."""
-        with self._lock:
-            if self._board is not None:
-                self._board.commit(set_slug, code)
-                with self._db.session() as session:
-                    self._token = f"{queries.needs_state_token(session)}|{self._board.day}"
+        self.update(lambda board: board.commit(set_slug, code))

@@ -7,12 +7,10 @@ the database for a small token at most every ``check_seconds``.
 
 from __future__ import annotations
 
-import threading
-import time
-
 from turfmap.spatial.index import IndexedDistrict, SpatialIndex
 from turfmap.store.db import Database
 from turfmap.store.queries import active_districts, index_state_token
+from turfmap.store.refreshing import Refreshing
 
 
 def build_index(session) -> SpatialIndex:
@@ -33,29 +31,12 @@ def build_index(session) -> SpatialIndex:
     return SpatialIndex(districts, [d.geometry for _, d in rows])
 
 
-class IndexHolder:
-    def __init__(self, db: Database, *, check_seconds: float = 5.0):
-        self._db = db
-        self._check_seconds = check_seconds
-        self._lock = threading.Lock()
-        self._index: SpatialIndex | None = None
-        self._token: str | None = None
-        self._checked_at = 0.0
-
-    def get(self) -> SpatialIndex:
-        now = time.monotonic()
-        if self._index is not None and now - self._checked_at < self._check_seconds:
-            return self._index
-        with self._lock:
-            with self._db.session() as session:
-                token = index_state_token(session)
-                if self._index is None or token != self._token:
-                    self._index = build_index(session)
-                    self._token = token
-            self._checked_at = time.monotonic()
-            return self._index
-
-    def invalidate(self) -> None:
-        """Rebuild on next use (called after an activation in this process)."""
-        with self._lock:
-            self._index = None
+class IndexHolder(Refreshing[SpatialIndex]):
+    def __init__(self, db: Database, *, check_seconds: float = 5.0, after_build=None):
+        super().__init__(
+            db,
+            build=lambda session, _key: build_index(session),
+            token=lambda session, _key: index_state_token(session),
+            check_seconds=check_seconds,
+            after_build=after_build,
+        )

@@ -1,0 +1,102 @@
+"""A worker's index and need board follow the store: store.refreshing.Refreshing."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from turfmap.extensions import services
+from turfmap.store.db import Database
+from turfmap.store.refreshing import Refreshing
+
+
+class Store:
+    """What the token and build functions read: a version the test moves on."""
+
+    def __init__(self):
+        self.version = 1
+        self.builds = []
+
+    def token(self, session, key):
+        assert session is not None  # each read happens inside a real session
+        return str(self.version)
+
+    def build(self, session, key):
+        self.builds.append((self.version, key))
+        return {"version": self.version, "key": key, "commitments": 0}
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = Database()
+    database.init(f"sqlite:///{tmp_path}/refreshing.sqlite3")
+    yield database
+    database.dispose()
+
+
+def test_rebuilt_only_when_the_token_moves(db):
+    store = Store()
+    held = Refreshing(db, build=store.build, token=store.token, check_seconds=0)
+    first = held.get()
+    assert held.get() is first and store.builds == [(1, None)]
+    store.version = 2
+    assert held.get()["version"] == 2 and len(store.builds) == 2
+
+
+def test_the_store_is_asked_at_most_every_check_seconds(db):
+    store = Store()
+    held = Refreshing(db, build=store.build, token=store.token, check_seconds=3600)
+    held.get()
+    store.version = 2
+    assert held.get()["version"] == 1  # within the interval: not asked
+    held.recheck()
+    assert held.get()["version"] == 2
+
+
+def test_another_key_rebuilds_at_once(db):
+    store = Store()
+    held = Refreshing(db, build=store.build, token=store.token, check_seconds=3600)
+    assert held.get("2026-11-23")["key"] == "2026-11-23"
+    assert held.get("2026-11-24")["key"] == "2026-11-24"
+    assert store.builds == [(1, "2026-11-23"), (1, "2026-11-24")]
+
+
+def test_a_local_change_is_applied_without_a_rebuild(db):
+    store = Store()
+    held = Refreshing(db, build=store.build, token=store.token, check_seconds=0)
+    held.get()
+    store.version = 2  # the write this process just made moves the token...
+
+    def count(value):
+        value["commitments"] += 1
+
+    held.update(count)
+    value = held.get()  # ...and is not taken for someone else's change
+    assert value["commitments"] == 1 and len(store.builds) == 1
+
+
+def test_invalidate_and_after_build(db):
+    store, calls = Store(), []
+    held = Refreshing(
+        db,
+        build=store.build,
+        token=store.token,
+        check_seconds=3600,
+        after_build=lambda: calls.append(1),
+    )
+    held.update(lambda value: pytest.fail("nothing built yet, nothing to change"))
+    held.get()
+    held.get()
+    held.invalidate()
+    held.get()
+    assert len(store.builds) == 2 and len(calls) == 2
+
+
+def test_a_worker_freezes_its_index_out_of_the_collectors_sight(uk_app):
+    """extensions.settle_heap: the cyclic collector no longer walks the index."""
+    with uk_app.app_context():
+        services().spatial.invalidate()
+        district = services().spatial.get().districts[0]
+    assert gc.is_tracked(district) and gc.get_freeze_count() > 0
+    assert not any(o is district for o in gc.get_objects())  # frozen: in no generation
