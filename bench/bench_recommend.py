@@ -3,7 +3,8 @@
 In process, on the 650 UK seats and on ~10,000 synthetic wards (each seat cut into
 Voronoi cells; target >= 1,000/s and latency growing no more than 2x from 650 to
 10,000 districts). Over HTTP under gunicorn with 2 sync workers, against a trivial
-JSON endpoint (/healthz) in the same run: target >= 60% of its requests per second.
+JSON endpoint (/healthz) in the same run, taking turns: target >= 60% of its
+requests per second.
 """
 
 from __future__ import annotations
@@ -35,7 +36,11 @@ from turfmap.store.queries import active_districts
 from turfmap.travel.router import EstimateRouter
 
 N_ORIGINS = 3000
-HTTP_SECONDS = 4.0
+HTTP_SECONDS = 3.0
+# This machine's throughput drifts by +-15% from one few-second run to the next, so
+# the two endpoints take turns and the median of the rounds' ratios is the figure.
+HTTP_ROUNDS = 5
+IN_PROCESS_ROUNDS = 3
 HTTP_CLIENTS = 4
 
 
@@ -208,11 +213,18 @@ def run() -> dict:
             index = build_index(session)
             board = build_board(session, date.today(), NeedWeights())
             shapes = {d.code: d.geometry for _, d in active_districts(session)}
-        seats_rate = rate(index, board, points)
         start = time.perf_counter()
         wards = synthetic_wards(index, shapes, 15, rng)
         built = time.perf_counter() - start
-        wards_rate = rate(wards, ward_board(wards, board), points)
+        wards_needs = ward_board(wards, board)
+        rate(index, board, points[:500]), rate(wards, wards_needs, points[:500])  # warm up
+        # Taking turns, like the HTTP pairs below: the median pass of each.
+        passes = [
+            (rate(index, board, points), rate(wards, wards_needs, points))
+            for _ in range(IN_PROCESS_ROUNDS)
+        ]
+        seats_rate = sorted(p[0] for p in passes)[IN_PROCESS_ROUNDS // 2]
+        wards_rate = sorted(p[1] for p in passes)[IN_PROCESS_ROUNDS // 2]
         figures |= {
             "seats_per_second": round(seats_rate),
             "wards": len(wards),
@@ -229,22 +241,29 @@ def run() -> dict:
         server = _serve(str(database.engine.url), port)
         try:
             paths = [f"/api/v1/recommend?lat={lat:.5f}&lon={lon:.5f}" for lon, lat in points]
-            http_rate(port, paths[:50], 1.0)  # warm both workers' index and board
-            trivial = http_rate(port, ["/healthz"], HTTP_SECONDS)
-            recommended = http_rate(port, paths, HTTP_SECONDS)
+            http_rate(port, paths, 2.0)  # warm both workers' index, board and outlines
+            pairs = [
+                (http_rate(port, ["/healthz"], HTTP_SECONDS), http_rate(port, paths, HTTP_SECONDS))
+                for _ in range(HTTP_ROUNDS)
+            ]
         finally:
             server.terminate()
             server.wait(10)
+        ratios = sorted(recommended / trivial for trivial, recommended in pairs)
         figures |= {
-            "http_trivial_per_second": round(trivial),
-            "http_recommend_per_second": round(recommended),
-            "http_ratio": round(recommended / trivial, 2),
+            "http_pairs": [(round(t), round(r)) for t, r in pairs],
+            "http_ratio_median": round(ratios[len(ratios) // 2], 2),
         }
         tool = "wrk" if shutil.which("wrk") else "Python threads"
+        print(f"gunicorn, 2 sync workers, load from {tool}, {HTTP_ROUNDS} rounds of each:")
+        for trivial, recommended in pairs:
+            print(
+                f"  /healthz {trivial:,.0f} req/s, /api/v1/recommend {recommended:,.0f} req/s "
+                f"= {recommended / trivial:.0%}"
+            )
         print(
-            f"gunicorn, 2 sync workers, load from {tool}: /healthz {trivial:,.0f} req/s, "
-            f"/api/v1/recommend {recommended:,.0f} req/s = {recommended / trivial:.0%} "
-            "(target >= 60%)"
+            f"median ratio {ratios[len(ratios) // 2]:.0%} (target >= 60%); "
+            f"range {ratios[0]:.0%}-{ratios[-1]:.0%}"
         )
     return figures
 
