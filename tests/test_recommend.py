@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -277,3 +279,35 @@ def test_sessions_with_free_places_and_rsvps_count_as_committed(app, montreal):
     assert home["why_parts"]["committed"] == 5
     short = get(montreal, url + "&short_walks=1")["district"]["sessions"]
     assert [s["title"] for s in short] == ["Short walks only"]
+
+
+def test_board_columns_follow_the_index_and_commitments(uk_app):
+    """The board's cached columns line up with the index they were asked for (a
+    rebuilt index gets its own) and are rebuilt after a commitment."""
+    import gc
+
+    from turfmap.extensions import services
+    from turfmap.spatial.index import SpatialIndex
+
+    with uk_app.app_context():
+        index, board = services().spatial.get(), services().board.get()
+    slug = "westminster-2024"
+    board = dataclasses.replace(board, districts=copy.deepcopy(board.districts))
+    columns = board.columns(index, slug)
+    assert columns.codes == [d.code for d in index.districts]
+    for row, district in enumerate(index.districts):
+        entry = board.get(slug, district.code)
+        assert columns.entries[row] is entry
+        assert columns.remaining[row] == entry.need.remaining
+
+    small = SpatialIndex(index.districts[5:10], index.geometries[5:10])
+    assert board.columns(small, slug).codes == columns.codes[5:10]
+    assert len(board._aligned) == 2
+    del small
+    gc.collect()
+    assert len(board._aligned) == 1  # weakly kept: gone with its index
+
+    code = columns.codes[0]
+    before = columns.remaining[0]
+    board.commit(slug, code, volunteers=3)
+    assert board.columns(index, slug).remaining[0] < before

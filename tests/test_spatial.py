@@ -162,3 +162,30 @@ def test_zero_metres_means_inside_the_full_outline(index):
     assert durham not in index.district_at(lon, lat)
     near = {n.district.code: n.metres for n in index.within(lon, lat, 1_000)}
     assert 0 < near[durham.code] <= 2 * DISTANCE_TOLERANCE_M
+
+
+def test_reach_is_within_as_parallel_lists(index, geometries):
+    """reach() and nearest_reach() answer as within() and nearest() do; the
+    nearest point of each district lies on its outline, the origin when inside."""
+    lon, lat = -1.5754, 54.7768  # Durham
+    found = index.reach(lon, lat, 30_000, set_slug="westminster-2024", limit=8)
+    listed = index.within(lon, lat, 30_000, set_slug="westminster-2024", limit=8)
+    assert [index.districts[row] for row in found.rows] == [n.district for n in listed]
+    assert found.metres == [n.metres for n in listed] == sorted(found.metres)
+    assert len(found.rows) == 8 and found.metres[0] == 0.0
+    points = found.points()
+    assert points[0] == (lon, lat)
+    for row, (x, y) in zip(found.rows[1:], points[1:], strict=True):
+        edge = shapely.Point(x, y).distance(geometries[row].boundary)
+        assert edge < 0.01  # degrees: on the simplified outline, near the real one
+    nearest = index.nearest_reach(lon, lat, k=3, set_slug="westminster-2024")
+    assert nearest.rows == found.rows[:3]
+
+
+def test_reach_honours_the_mask(index):
+    lon, lat = -1.5754, 54.7768
+    inside = index.districts.index(index.district_at(lon, lat)[0])
+    mask = np.ones(len(index), dtype=bool)
+    mask[inside] = False
+    found = index.reach(lon, lat, 20_000, mask=mask)
+    assert found.rows and inside not in found.rows and min(found.metres) > 0

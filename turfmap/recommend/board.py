@@ -8,8 +8,11 @@ once (commit) as well as the store, so the next volunteer sees it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from typing import NamedTuple
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -52,36 +55,63 @@ class DistrictNeed:
     sessions: list[SessionInfo] = field(default_factory=list)
 
 
+class BoardColumns(NamedTuple):
+    """A board's districts as parallel lists in a spatial index's order (None and
+    NaN in the rows of other sets and of districts with no need entry)."""
+
+    entries: list[DistrictNeed | None]
+    codes: list[str]
+    place_value: list[float]
+    remaining: list[float]
+
+
 @dataclass
 class NeedBoard:
     day: date
     weights: NeedWeights
     districts: dict[tuple[str, str], DistrictNeed]
     top_level_sets: list[str]
-    _masks: dict = field(default_factory=dict, repr=False)
+    _aligned: WeakKeyDictionary = field(default_factory=WeakKeyDictionary, init=False, repr=False)
 
     def get(self, set_slug: str, code: str) -> DistrictNeed | None:
         return self.districts.get((set_slug, code))
 
-    def worth_a_trip(self, index, set_slug: str, threshold: float) -> np.ndarray:
-        """Mask aligned with ``index.districts``: remaining need >= ``threshold``.
-        Cached per index, because recommendations ask for it every time."""
-        key = (id(index), set_slug, threshold)
-        if key not in self._masks:
-            self._masks[key] = np.array(
-                [
-                    (entry := self.districts.get((d.set_slug, d.code))) is not None
-                    and d.set_slug == set_slug
-                    and entry.need.remaining >= threshold
-                    for d in index.districts
-                ],
-                dtype=bool,
+    def columns(self, index, set_slug: str) -> BoardColumns:
+        """This board's districts of ``set_slug`` aligned with ``index.districts``.
+        Kept per index (weakly: a rebuilt index must not find an old one's columns
+        under a reused id), because recommendations ask for them every time."""
+        cached = self._for(index)
+        if set_slug not in cached:
+            entries = [
+                self.districts.get((d.set_slug, d.code)) if d.set_slug == set_slug else None
+                for d in index.districts
+            ]
+            cached[set_slug] = BoardColumns(
+                entries,
+                [d.code for d in index.districts],
+                [e.need.place_value if e else math.nan for e in entries],
+                [e.need.remaining if e else math.nan for e in entries],
             )
-        return self._masks[key]
+        return cached[set_slug]
+
+    def worth_a_trip(self, index, set_slug: str, threshold: float) -> np.ndarray:
+        """Mask aligned with ``index.districts``: remaining need >= ``threshold``."""
+        cached = self._for(index)
+        key = (set_slug, threshold)
+        if key not in cached:
+            remaining = np.array(self.columns(index, set_slug).remaining, dtype=float)
+            cached[key] = remaining >= threshold  # NaN, no entry, is not
+        return cached[key]
+
+    def _for(self, index) -> dict:
+        cached = self._aligned.get(index)  # setdefault would make a weakref every time
+        if cached is None:
+            cached = self._aligned[index] = {}
+        return cached
 
     def commit(self, set_slug: str, code: str, volunteers: int = 1) -> DistrictNeed:
         """Count ``volunteers`` more against the district today."""
-        self._masks.clear()
+        self._aligned.clear()
         entry = self.districts[(set_slug, code)]
         entry.inputs = replace(entry.inputs, committed=entry.inputs.committed + volunteers)
         entry.need = assess(entry.inputs, self.day, weights=self.weights)

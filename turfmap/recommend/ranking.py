@@ -59,54 +59,61 @@ class Ranked(NamedTuple):
     why_parts: dict
 
 
-def eligible(option: Option, constraints: Constraints, home_code: str | None) -> bool:
+# A district one volunteer could go to, weighed before any Option is made (a plain
+# tuple: a request weighs up to dozens and shows a handful): code, place value
+# (need x balance(fill): scoring.need.NeedScore.place_value), remaining need,
+# travel minutes (NaN where the router found no route) and minutes of it on foot.
+Candidate = tuple[str, float, float, float, float]
+
+
+def eligible(candidate: Candidate, constraints: Constraints, home_code: str | None) -> bool:
     """Whether the volunteer's constraints allow this district.
 
-    >>> from turfmap.scoring.need import NeedScore
-    >>> need = NeedScore(80, 80, 40, 0, "computed", False, 1, 0.01, "hold", "Held.")
-    >>> near = Option("s", "A", "Alpha", "Lab", 100, need, 900, 14.0, 14.0, "estimate")
+    >>> near = ("A", 80, 80, 14.0, 14.0)     # 14 minutes, all of them on foot
     >>> eligible(near, Constraints(), None)
     True
-    >>> eligible(near, Constraints(short_walks=True), None)     # 14 minutes on foot
+    >>> eligible(near, Constraints(short_walks=True), None)
     False
     >>> eligible(near, Constraints(own_area_only=True), "B")
     False
     >>> eligible(near, Constraints(max_minutes=10), None)
     False
+    >>> eligible(("A", 0.3, 0.3, 5, 5), Constraints(), None)     # nothing left to do
+    False
+    >>> eligible(("A", 80, 80, float("nan"), 0), Constraints(), None)     # no route
+    False
     """
-    if constraints.own_area_only and option.code != home_code:
+    code, _, remaining, minutes, walking = candidate
+    if constraints.own_area_only and code != home_code:
         return False
-    if option.minutes > constraints.max_minutes:
+    if not minutes <= constraints.max_minutes:  # NaN, no route, is not <= anything
         return False
-    if constraints.short_walks and option.walking_minutes > SHORT_WALK_MINUTES:
+    if constraints.short_walks and walking > SHORT_WALK_MINUTES:
         return False
-    return option.need.remaining >= MIN_REMAINING
+    return remaining >= MIN_REMAINING
 
 
-def rank(options: list[Option], constraints: Constraints, home_code: str | None) -> list[Ranked]:
-    """Best first, at most ``constraints.limit``.
+def rank(
+    candidates: list[Candidate], constraints: Constraints, home_code: str | None
+) -> list[tuple[int, float]]:
+    """(position in ``candidates``, score), best first, at most ``constraints.limit``;
+    equal scores go to the shorter trip, then to the lower code.
 
-    >>> from turfmap.scoring.need import NeedScore
-    >>> def need(remaining):
-    ...     return NeedScore(remaining, remaining, 40, 0, "computed", False, 1, 0.01, "hold", "")
-    >>> close = Option("s", "A", "Alpha", "Lab", 100, need(80), 0, 0.0, 0.0, "estimate")
-    >>> far = Option("s", "B", "Beta", "Lab", 15, need(85), 20000, 55.0, 10.0, "estimate")
-    >>> needier = Option("s", "C", "Gamma", "Lab", 9, need(99), 30000, 50.0, 10.0, "estimate")
-    >>> [r.option.code for r in rank([far, close, needier], Constraints(), "A")]
-    ['C', 'A', 'B']
-    >>> [r.option.code for r in rank([far, close], Constraints(limit=1, max_minutes=30), "A")]
-    ['A']
+    >>> close = ("A", 80, 80, 0.0, 0.0)
+    >>> far = ("B", 85, 85, 55.0, 10.0)
+    >>> needier = ("C", 99, 99, 50.0, 10.0)
+    >>> [(i, round(s, 1)) for i, s in rank([far, close, needier], Constraints(), "A")]
+    [(2, 85.7), (1, 80.0), (0, 72.5)]
+    >>> rank([far, close], Constraints(limit=1, max_minutes=30), "A")
+    [(1, 80.0)]
     """
-    scored = [
-        (option.need.place_value * travel_factor(option.minutes), option)
-        for option in options
-        if eligible(option, constraints, home_code)
-    ]
-    scored.sort(key=lambda pair: (-pair[0], pair[1].minutes, pair[1].code))
-    # Only the chosen few are explained: the sentence is the costly part.
-    return [
-        Ranked(option, score, *explain(option)) for score, option in scored[: constraints.limit]
-    ]
+    scored = []
+    for position, candidate in enumerate(candidates):
+        if eligible(candidate, constraints, home_code):
+            code, place_value, _, minutes, _ = candidate
+            scored.append((-place_value * travel_factor(minutes), minutes, code, position))
+    scored.sort()
+    return [(position, -score) for score, _, _, position in scored[: constraints.limit]]
 
 
 def explain(option: Option) -> tuple[str, dict]:

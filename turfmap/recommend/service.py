@@ -3,7 +3,9 @@ each with its reason, travel time and sessions with free places."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from turfmap.errors import InputError, SourceUnavailable
 from turfmap.recommend.board import DistrictNeed, NeedBoard
@@ -15,7 +17,7 @@ from turfmap.recommend.ranking import (
     explain,
     rank,
 )
-from turfmap.spatial.index import Nearby, SpatialIndex
+from turfmap.spatial.index import Reach, SpatialIndex
 from turfmap.travel.estimate import max_metres, walking_minutes
 from turfmap.travel.router import EstimateRouter, Router
 
@@ -58,20 +60,36 @@ def recommend(
     if router.name != "estimate":
         reach *= ROUTER_REACH
 
-    worth = board.worth_a_trip(index, slug, MIN_REMAINING)
-    nearby = index.within(
-        origin.lon, origin.lat, reach, set_slug=slug, mask=worth, limit=MAX_CANDIDATES
+    columns = board.columns(index, slug)
+    found = index.reach(
+        origin.lon,
+        origin.lat,
+        reach,
+        set_slug=slug,
+        mask=board.worth_a_trip(index, slug, MIN_REMAINING),
+        limit=MAX_CANDIDATES,
     )
-    home = _home_district(index, nearby, origin, slug)
-    options, travel_note = _options(board, router, origin, nearby, slug, constraints.mode)
-    home_code = home.code if home else None
-    ranked = rank(options, constraints, home_code)
-    note = travel_note
+    home = _home_district(index, found, slug)
+    trip = _trip(router, found, constraints.mode)
+    candidates = [
+        (columns.codes[row], columns.place_value[row], columns.remaining[row], minutes, walking)
+        for row, minutes, walking in zip(found.rows, trip.minutes, trip.walking, strict=True)
+    ]
+    chosen = rank(candidates, constraints, home.code if home else None)
+    ranked = [
+        Ranked(option, score, *explain(option))
+        for option, score in _options(columns, found, trip, chosen)
+    ]
+    note = trip.note
     if not ranked and home is None:
         # At sea or abroad: still show where the nearest districts are.
-        fallback = index.nearest(origin.lon, origin.lat, k=constraints.limit, set_slug=slug)
-        options, travel_note = _options(board, router, origin, fallback, slug, constraints.mode)
-        ranked = [Ranked(o, 0.0, *explain(o)) for o in options]
+        nearest = index.nearest_reach(origin.lon, origin.lat, k=constraints.limit, set_slug=slug)
+        trip = _trip(router, nearest, constraints.mode)
+        in_order = [(position, 0.0) for position in range(len(nearest.rows))]
+        ranked = [
+            Ranked(option, 0.0, *explain(option))
+            for option, _ in _options(columns, nearest, trip, in_order)
+        ]
         note = f"No district within {constraints.max_minutes:g} minutes; these are the nearest."
     return {
         "origin": {"lat": origin.lat, "lon": origin.lon, "postcode": origin.postcode},
@@ -84,80 +102,88 @@ def recommend(
             "own_area_only": constraints.own_area_only,
             "short_walks": constraints.short_walks,
         },
-        "district": _home(board, slug, home, origin, constraints),
+        "district": _home(board, slug, home, constraints),
         "recommendations": [_ranked_dict(r, board, slug, constraints) for r in ranked],
         "note": note,
     }
 
 
-def _home_district(index: SpatialIndex, nearby: list[Nearby], origin: Origin, slug: str):
-    """The district the origin is in. The search has found it already (0 m away)
+def _home_district(index: SpatialIndex, found: Reach, slug: str):
+    """The district the point is in. The search has found it already (0 m away)
     when it is worth a trip; otherwise, or on a border between two, ask the index."""
-    inside = [n.district for n in nearby if n.metres == 0]
+    inside = [row for row, metres in zip(found.rows, found.metres, strict=True) if metres == 0]
     if len(inside) == 1:
-        return inside[0]
-    found = index.district_at(origin.lon, origin.lat, slug)
-    return found[0] if found else None
+        return index.districts[inside[0]]
+    at = index.district_at(found.lon, found.lat, slug)
+    return at[0] if at else None
 
 
-def _options(board, router, origin, nearby: list[Nearby], slug, mode):
-    """Options with travel minutes from the router; if the router fails, the
-    estimate is used and the response says so (never silently)."""
-    note = None
-    targets = [(n.lon, n.lat) for n in nearby]
-    metres = [n.metres for n in nearby]
+class Trip(NamedTuple):
+    """Travel to each district of a Reach, in its order."""
+
+    mode: str
+    metres: list[float]
+    minutes: list[float]  # NaN where the router found no route; 0 inside the district
+    walking: list[float]  # minutes of it on foot
+    source: str  # the router's name, or "estimate" when it failed
+    note: str | None  # why the estimate stood in, if it did
+
+
+def _trip(router: Router, found: Reach, mode: str) -> Trip:
+    """Minutes from the router; if it fails, the estimate is used and the note
+    says so (never silently). Only a real router is told where the districts are."""
+    start = (found.lon, found.lat)
+    targets = found.points() if router.name != "estimate" else []
+    source, note = router.name, None
     try:
-        minutes = router.minutes((origin.lon, origin.lat), targets, metres, mode)
-        source = router.name
+        minutes = router.minutes(start, targets, found.metres, mode)
     except SourceUnavailable as exc:
-        minutes = EstimateRouter().minutes((origin.lon, origin.lat), targets, metres, mode)
-        source = "estimate"
-        note = f"Travel times are estimates: {exc.message}"
-    options = []
-    for place, travel in zip(nearby, minutes, strict=True):
-        entry: DistrictNeed | None = board.get(slug, place.district.code)
-        if entry is None or travel is None:
+        minutes = EstimateRouter().minutes(start, targets, found.metres, mode)
+        source, note = "estimate", f"Travel times are estimates: {exc.message}"
+    minutes = [
+        0.0 if metres == 0 else math.nan if travel is None else travel
+        for metres, travel in zip(found.metres, minutes, strict=True)
+    ]
+    walking = [walking_minutes(metres, mode) for metres in found.metres]
+    return Trip(mode, found.metres, minutes, walking, source, note)
+
+
+def _options(columns, found: Reach, trip: Trip, chosen):
+    """An Option for each chosen (position, score) with a need entry and a route."""
+    for position, score in chosen:
+        entry: DistrictNeed | None = columns.entries[found.rows[position]]
+        minutes = trip.minutes[position]
+        if entry is None or math.isnan(minutes):
             continue
-        options.append(
-            Option(
-                slug,
-                entry.code,
-                entry.name,
-                entry.holder,
-                entry.majority,
-                entry.need,
-                place.metres,
-                0.0 if place.metres == 0 else travel,
-                walking_minutes(place.metres, mode),
-                source,
-                mode,
-                entry.target_party,
-            )
-        )
-    return options, note
+        metres, walking = trip.metres[position], trip.walking[position]
+        yield _option(entry, metres, minutes, walking, trip.source, trip.mode), score
 
 
-def _home(board, slug, home, origin, constraints) -> dict | None:
+def _option(entry: DistrictNeed, metres, minutes, walking, source, mode) -> Option:
+    return Option(
+        entry.set_slug,
+        entry.code,
+        entry.name,
+        entry.holder,
+        entry.majority,
+        entry.need,
+        metres,
+        minutes,
+        walking,
+        source,
+        mode,
+        entry.target_party,
+    )
+
+
+def _home(board, slug, home, constraints) -> dict | None:
     """The origin's own district, always shown, with its own need even when low."""
     if home is None:
         return None
     entry = board.get(slug, home.code)
     if entry is None:
         return {"code": home.code, "name": home.name, "need": None}
-    option = Option(
-        slug,
-        entry.code,
-        entry.name,
-        entry.holder,
-        entry.majority,
-        entry.need,
-        0.0,
-        0.0,
-        0.0,
-        "estimate",
-        constraints.mode,
-        entry.target_party,
-    )
+    option = _option(entry, 0.0, 0.0, 0.0, "estimate", constraints.mode)
     why, parts = explain(option)
     return {
         "code": entry.code,

@@ -7,9 +7,10 @@ against ~3,900 for PostGIS with GiST, so both backends use this index.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
+from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -47,7 +48,7 @@ def lonlat(x: float, y: float) -> tuple[float, float]:
     )
 
 
-_by_metres = attrgetter("metres")
+_first_item = itemgetter(0)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,24 @@ class Nearby(NamedTuple):
     metres: float  # to the nearest edge; 0 when, and only when, the point is inside
     lon: float  # the nearest point of the district (the origin itself when inside)
     lat: float
+
+
+class Reach(NamedTuple):
+    """Districts near a point, nearest first, as parallel lists rather than an object
+    per district: a recommendation weighs up to dozens and shows a handful."""
+
+    lon: float  # the point
+    lat: float
+    rows: list[int]  # positions in SpatialIndex.districts
+    metres: list[float]  # to the nearest edge; 0 when, and only when, the point is inside
+    xy: list[tuple[float, float]]  # the nearest point of each, in Web Mercator metres
+
+    def points(self) -> list[tuple[float, float]]:
+        """The nearest point of each district in degrees (the point itself when inside)."""
+        return [
+            (self.lon, self.lat) if metres == 0 else lonlat(x, y)
+            for metres, (x, y) in zip(self.metres, self.xy, strict=True)
+        ]
 
 
 class SpatialIndex:
@@ -131,7 +150,12 @@ class SpatialIndex:
         hits = candidates[inside]
         return [self.districts[i] for i in sorted(hits)]
 
-    def nearest(
+    def nearest(self, lon: float, lat: float, k: int = 5, **options) -> list[Nearby]:
+        """The ``k`` districts with the nearest edge, nearest first; ``options`` as
+        for nearest_reach()."""
+        return self.nearby(self.nearest_reach(lon, lat, k, **options))
+
+    def nearest_reach(
         self,
         lon: float,
         lat: float,
@@ -140,22 +164,28 @@ class SpatialIndex:
         set_slug: str | None = None,
         where: Callable[[IndexedDistrict], bool] | None = None,
         start_metres: float = 5_000.0,
-    ) -> list[Nearby]:
+    ) -> Reach:
         """The ``k`` districts with the nearest edge, nearest first, optionally only
         those for which ``where`` is true. The search square doubles until it holds k
         matches no farther than its half-width, so none nearer is missed; distances
         are good to 2% plus DISTANCE_TOLERANCE_M (see _search)."""
         if set_slug is not None and set_slug not in self._set_number:
-            return []
+            return Reach(lon, lat, [], [], [])
         radius = start_metres
         while True:
             found = self._search(lon, lat, radius, set_slug, where)
-            close = [n for n in found if n.metres <= radius]
-            if len(close) >= k or radius > 40_000_000:
-                return (found if radius > 40_000_000 else close)[:k]
+            if radius > 40_000_000:
+                return _first(found, k)
+            if bisect_right(found.metres, radius) >= k:
+                return _first(found, k)
             radius *= 2
 
-    def within(
+    def within(self, lon: float, lat: float, metres: float, **options) -> list[Nearby]:
+        """Districts whose nearest edge is within ``metres``, nearest first; ``options``
+        as for reach()."""
+        return self.nearby(self.reach(lon, lat, metres, **options))
+
+    def reach(
         self,
         lon: float,
         lat: float,
@@ -165,33 +195,41 @@ class SpatialIndex:
         where: Callable[[IndexedDistrict], bool] | None = None,
         mask: np.ndarray | None = None,
         limit: int | None = None,
-    ) -> list[Nearby]:
+    ) -> Reach:
         """Districts whose nearest edge is within ``metres``, nearest first: at most
         ``limit`` of them, and only those ``mask`` (aligned with ``districts``) allows."""
         if set_slug is not None and set_slug not in self._set_number:
-            return []
-        found = self._search(lon, lat, metres, set_slug, where, mask, limit, metres)
-        return [n for n in found if n.metres <= metres]
+            return Reach(lon, lat, [], [], [])
+        return _first(self._search(lon, lat, metres, set_slug, where, mask, metres), limit)
 
-    def _search(
-        self, lon, lat, radius, set_slug, where, mask=None, limit=None, cutoff=None
-    ) -> list[Nearby]:
+    def nearby(self, found: Reach) -> list[Nearby]:
+        """One Nearby per district of ``found``."""
+        return [
+            Nearby(self.districts[row], metres, lon, lat)
+            for row, metres, (lon, lat) in zip(
+                found.rows, found.metres, found.points(), strict=True
+            )
+        ]
+
+    def _search(self, lon, lat, radius, set_slug, where, mask=None, cutoff=None) -> Reach:
         """Allowed districts in a box sure to hold all within ``radius``, nearest first.
         The box is sized with the Mercator scale at its poleward edge, the largest."""
         x, y = mercator_xy(lon, lat)
         edge_lat = min(abs(lat) + radius / METRES_PER_DEGREE, 85.0)
         half = radius / math.cos(math.radians(edge_lat))
-        candidates = self._mercator_tree.query(shapely.box(x - half, y - half, x + half, y + half))
-        if set_slug is not None:
-            candidates = candidates[self._set_of[candidates] == self._set_number[set_slug]]
+        # A one-element array of boxes: the tree's path for a lone geometry costs more.
+        box = shapely.box([x - half], [y - half], [x + half], [y + half])
+        candidates = self._mercator_tree.query(box)[1]
         if mask is not None:
             candidates = candidates[mask[candidates]]
+        if set_slug is not None:
+            candidates = candidates[self._set_of[candidates] == self._set_number[set_slug]]
         if where is not None:
             # Only the districts in the box are tested: `where` may be costly.
             keep = [where(self.districts[i]) for i in candidates]
             candidates = candidates[np.array(keep, dtype=bool)] if keep else candidates
         if len(candidates) == 0:
-            return []
+            return Reach(lon, lat, [], [], [])
         lines = shapely.shortest_line(shapely.points((x, y)), self._mercator[candidates])
         far = shapely.get_coordinates(lines)[1::2]  # each line runs origin -> nearest point
         # Mercator stretches by 1 / cos(latitude) = cosh(y / R): undo it halfway along.
@@ -200,24 +238,25 @@ class SpatialIndex:
         )
         # Python from here: per district, plain floats beat numpy calls on a few values.
         found = []
-        for district, (far_x, far_y), metres_i in zip(
+        for row, xy, metres_i in zip(
             candidates.tolist(), far.tolist(), metres.tolist(), strict=True
         ):
             if cutoff is not None and metres_i > cutoff:
                 continue
             # Inside means 0 m, judged on the full outline, not the simplified one;
             # only a point this close to the simplified outline can be inside one
-            # and not the other.
+            # and not the other. Inside the simplified one only: near, but not in.
             if metres_i <= 2 * DISTANCE_TOLERANCE_M:
-                if self._contains_xy(district, lon, lat):
-                    found.append(Nearby(self.districts[district], 0.0, lon, lat))
-                    continue
-                # Inside the simplified outline only: near, but not in (0 m means in).
-                metres_i = max(metres_i, 1.0)
-            far_lon, far_lat = lonlat(far_x, far_y)
-            found.append(Nearby(self.districts[district], metres_i, far_lon, far_lat))
-        found.sort(key=_by_metres)  # stable: equal distances keep the tree's order
-        return found[:limit] if limit is not None else found
+                metres_i = 0.0 if self._contains_xy(row, lon, lat) else max(metres_i, 1.0)
+            found.append((metres_i, row, xy))
+        found.sort(key=_first_item)  # stable: equal distances keep the tree's order
+        return Reach(lon, lat, [f[1] for f in found], [f[0] for f in found], [f[2] for f in found])
 
     def _contains_xy(self, i: int, lon: float, lat: float) -> bool:
         return bool(shapely.contains_xy(self.geometries[i], lon, lat))
+
+
+def _first(found: Reach, limit: int | None) -> Reach:
+    if limit is None or len(found.rows) <= limit:
+        return found
+    return found._replace(rows=found.rows[:limit], metres=found.metres[:limit], xy=found.xy[:limit])
