@@ -15,25 +15,14 @@ import http.client
 import time
 
 from bench.bench_recommend import _free_port, _serve
-from bench.common import uk_database
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from bench.common import launch_chromium, uk_database
 
 
 def measure(url: str) -> dict:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = launch_chromium(playwright)
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         page = context.new_page()
         transferred = []

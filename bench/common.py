@@ -1,8 +1,10 @@
-"""Helpers shared by the benchmarks: fresh databases on each backend, timing."""
+"""Helpers shared by the benchmarks (and, for Chromium, the browser tests): fresh
+databases on each backend, timing, a headless Chromium."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import time
 import uuid
@@ -16,6 +18,22 @@ from turfmap.store import db as store_db
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 UK = SHARED / "uk"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # Debian's package
+# Headless, offline and quiet: nothing but the page under test uses the network.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium, headless, through a running Playwright."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
 
 
 def postgres_url() -> str | None:
