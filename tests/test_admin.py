@@ -223,10 +223,14 @@ def test_sign_in_is_throttled(workspace):
         client.post(
             "/admin/login",
             data={"email": "a@x.org", "password": "wrong", "csrf_token": token(page)},
-        ).status_code
+        )
         for _ in range(11)
     ]
-    assert statuses[:10] == [401] * 10 and statuses[10] == 429
+    assert [r.status_code for r in statuses[:10]] == [401] * 10
+    refused = statuses[10]
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert "Too many sign-in attempts from this address" in refused.get_data(as_text=True)
 
 
 def test_admin_security_headers(workspace):

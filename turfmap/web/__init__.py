@@ -41,7 +41,10 @@ def register_web(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return _error(error.code, error.name.lower().replace(" ", "_"), error.description)
+        body, status = _error(error.code, error.name.lower().replace(" ", "_"), error.description)
+        # Keep what the error says besides its page, such as a 429's Retry-After.
+        extra = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
+        return body, status, extra
 
 
 def local_time(when: datetime, tz: str) -> str:

@@ -5,8 +5,6 @@ decided there, not here)."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -14,6 +12,7 @@ from turfmap.coordination.permissions import Actor, Region
 from turfmap.coordination.users import actor_of
 from turfmap.extensions import services
 from turfmap.store.models import User
+from turfmap.web.admin.throttle import Throttle
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
 # Public JSON writes: no cookies are involved, so there is nothing to forge.
@@ -52,14 +51,13 @@ def install(app) -> None:
     csrf = CSRFProtect(app)
     for view in CSRF_EXEMPT:
         csrf.exempt(view)
-    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", default_limits=[])
-    # The only limit is sign-in's, which its decorator checks when the view runs.
-    # Flask-Limiter also checks every request beforehand (for default and blueprint
-    # limits, which turfmap has none of); that costs ~40 us on each API request.
-    app.before_request_funcs[None].remove(limiter._check_request_limit)
-    app.view_functions["admin.login"] = limiter.limit(
-        app.config["TURFMAP_LOGIN_LIMIT"], methods=["POST"]
-    )(app.view_functions["admin.login"])
+    app.extensions["turfmap.sign_in_throttle"] = Throttle(
+        app.config["TURFMAP_LOGIN_LIMIT"], "sign-in"
+    )
+
+
+def sign_in_throttle() -> Throttle:
+    return current_app.extensions["turfmap.sign_in_throttle"]
 
 
 def actor() -> Actor:

@@ -8,12 +8,14 @@ from flask_login import current_user, login_required, login_user, logout_user
 from turfmap.coordination.users import authenticate
 from turfmap.extensions import services
 from turfmap.store import queries
-from turfmap.web.admin import SignedIn, admin
+from turfmap.web.admin import SignedIn, admin, sign_in_throttle
 from turfmap.web.admin.forms import LoginForm
 
 
 @admin.route("/login", methods=["GET", "POST"])
 def login():
+    if request.method == "POST":
+        sign_in_throttle().attempt(str(request.remote_addr))
     form = LoginForm()
     error = None
     if form.validate_on_submit():
