@@ -248,10 +248,38 @@ def import_results(
     frame = frame[frame[layout.code_column].str.strip() != ""]  # trailing blank lines
     if frame.empty:
         raise InputError(f"{path}: the file has no result rows")
-    first_line = layout.skiprows + 2
     with db.session() as session:
         boundary_set = get_set(session, set_slug)
         known = district_codes(session, reference_generation(session, boundary_set).id)
+    parsed = _parse_rows(frame, layout, path, set_slug, known)
+    views = {r.code: target_view(r.votes, r.valid_votes, target_party) for r in parsed}
+    if all(r.votes.get(target_party, 0) == 0 for r in parsed):
+        parties = sorted({p for r in parsed for p in r.votes})
+        raise InputError(
+            f"target party {target_party!r} has no votes in {path}; parties: {parties}"
+        )
+    election = election or layout.election
+    _describe(report, layout, election, parsed, views, len(known), target_party)
+    if commit:
+        with db.transaction() as session:
+            run = report.record(session)
+            session.execute(
+                delete(ElectionResult).where(
+                    ElectionResult.set_id == boundary_set.id, ElectionResult.election == election
+                )
+            )
+            for r in parsed:
+                stored = _stored(r, views[r.code], boundary_set.id, election, target_party, run.id)
+                session.add(stored)
+                if compute_needs:
+                    session.add(_baseline(stored))
+            run.report = report.render()
+    return report
+
+
+def _parse_rows(frame, layout, path: Path, set_slug: str, known: set[str]) -> list:
+    """Every row parsed, or an InputError naming each bad row (line, column, value)."""
+    first_line = layout.skiprows + 2
     errors, parsed, seen = RowErrors(path), [], {}
     for offset, (_, row) in enumerate(frame.iterrows()):
         line = first_line + offset
@@ -270,18 +298,15 @@ def import_results(
         seen.setdefault(result.code, line)
         parsed.append(result)
     errors.raise_if_any()
-    views = {r.code: target_view(r.votes, r.valid_votes, target_party) for r in parsed}
-    if all(r.votes.get(target_party, 0) == 0 for r in parsed):
-        parties = sorted({p for r in parsed for p in r.votes})
-        raise InputError(
-            f"target party {target_party!r} has no votes in {path}; parties: {parties}"
-        )
+    return parsed
+
+
+def _describe(report, layout, election, parsed, views, districts: int, target_party) -> None:
     holds = sum(1 for v in views.values() if v.status == "hold")
     closest = min(parsed, key=lambda r: abs(views[r.code].margin))
-    election = election or layout.election
     report.note(f"layout: {layout.description}; election {election!r}")
     report.note(
-        f"{len(parsed)} results for {len(known)} districts; {len(known) - len(parsed)} "
+        f"{len(parsed)} results for {districts} districts; {districts - len(parsed)} "
         "districts have none"
     )
     report.note(
@@ -291,47 +316,41 @@ def import_results(
         f"closest: {closest.name} ({closest.code}), majority {views[closest.code].majority:,}"
     )
     report.counts = {"results": len(parsed), "holds": holds}
-    if commit:
-        with db.transaction() as session:
-            run = report.record(session)
-            session.execute(
-                delete(ElectionResult).where(
-                    ElectionResult.set_id == boundary_set.id, ElectionResult.election == election
-                )
-            )
-            for r in parsed:
-                view = views[r.code]
-                session.add(
-                    ElectionResult(
-                        set_id=boundary_set.id,
-                        election=election,
-                        district_code=r.code,
-                        votes=r.votes,
-                        electorate=r.electorate,
-                        valid_votes=r.valid_votes,
-                        turnout=(r.valid_votes / r.electorate) if r.electorate else None,
-                        winner=view.winner,
-                        runner_up=view.runner_up,
-                        majority=view.majority,
-                        target_party=target_party,
-                        target_margin=view.margin,
-                        target_status=view.status,
-                        import_run_id=run.id,
-                    )
-                )
-                if compute_needs:
-                    session.add(
-                        Need(
-                            set_id=boundary_set.id,
-                            district_code=r.code,
-                            score=baseline_need(view.margin, view.status),
-                            source="computed",
-                            reason=need_reason(
-                                view.margin, view.status, target_party, view.winner, view.majority
-                            ),
-                            author=f"turfmap from {election} results",
-                            import_run_id=run.id,
-                        )
-                    )
-            run.report = report.render()
-    return report
+
+
+def _stored(result, view, set_id: int, election: str, target_party: str, run_id) -> ElectionResult:
+    return ElectionResult(
+        set_id=set_id,
+        election=election,
+        district_code=result.code,
+        votes=result.votes,
+        electorate=result.electorate,
+        valid_votes=result.valid_votes,
+        turnout=(result.valid_votes / result.electorate) if result.electorate else None,
+        winner=view.winner,
+        runner_up=view.runner_up,
+        majority=view.majority,
+        target_party=target_party,
+        target_margin=view.margin,
+        target_status=view.status,
+        import_run_id=run_id,
+    )
+
+
+def _baseline(stored: ElectionResult) -> Need:
+    """The need a result implies until a coordinator says otherwise."""
+    return Need(
+        set_id=stored.set_id,
+        district_code=stored.district_code,
+        score=baseline_need(stored.target_margin, stored.target_status),
+        source="computed",
+        reason=need_reason(
+            stored.target_margin,
+            stored.target_status,
+            stored.target_party,
+            stored.winner,
+            stored.majority,
+        ),
+        author=f"turfmap from {stored.election} results",
+        import_run_id=stored.import_run_id,
+    )
