@@ -191,19 +191,34 @@ def assess(inputs: NeedInputs, today: date, *, weights: NeedWeights = NeedWeight
         capacity = day_capacity(score, inputs.electorate)
         based_on = inputs.result_date
     else:
-        score, source, reason, capacity, based_on = (
-            0.0,
-            "none",
-            "No result or need recorded.",
-            0,
-            None,
-        )
+        score, source, reason, capacity, based_on = 0.0, "none", _NO_DATA, 0, None
     if stale:
         reason += f" (A coordinator's note expired on {override.expires}.)"
     free = max(capacity - inputs.committed, 0)
     remaining = score * free / capacity if capacity else 0.0
     age = (today - based_on).days if based_on else None
-    ingredients = {
+    return NeedScore(
+        score,
+        remaining,
+        capacity,
+        inputs.committed,
+        source,
+        stale,
+        age,
+        inputs.margin,
+        inputs.status,
+        reason,
+        _ingredients(inputs, stale, capacity, age),
+    )
+
+
+_NO_DATA = "No result or need recorded."
+
+
+def _ingredients(inputs: NeedInputs, stale: bool, capacity: int, age: int | None) -> dict:
+    """What a score was made of, for the interface to show."""
+    override = inputs.override
+    return {
         "margin": inputs.margin,
         "status": inputs.status,
         "override": None
@@ -218,19 +233,6 @@ def assess(inputs: NeedInputs, today: date, *, weights: NeedWeights = NeedWeight
         "committed": inputs.committed,
         "age_days": age,
     }
-    return NeedScore(
-        score,
-        remaining,
-        capacity,
-        inputs.committed,
-        source,
-        stale,
-        age,
-        inputs.margin,
-        inputs.status,
-        reason,
-        ingredients,
-    )
 
 
 def _margin_words(margin: float, status: str) -> str:
