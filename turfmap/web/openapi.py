@@ -53,7 +53,33 @@ def _post(
 
 
 def document() -> dict:
-    paths = {
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "turfmap API",
+            "version": "1",
+            "description": "Where volunteers' canvassing matters most. GET endpoints "
+            "allow any origin (CORS).",
+        },
+        "paths": _lookup_paths() | _volunteer_paths(),
+        "components": {"schemas": {"Error": ERROR_SCHEMA}},
+    }
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        }
+    },
+}
+
+
+def _lookup_paths() -> dict:
+    """Read-only: sets, districts, places, map layers."""
+    return {
         "/api/v1/sets": _get("Boundary sets and their active generations", []),
         "/api/v1/point": _get(
             "Districts containing a point, in every active set",
@@ -74,6 +100,34 @@ def document() -> dict:
                 }
             ],
         ),
+        "/api/v1/districts/{code}": _get(
+            "A district: result, need, history, sessions, wards", [CODE]
+        ),
+        "/api/v1/districts/{code}.geojson": _get(
+            "A district as a GeoJSON Feature", [CODE], "application/geo+json"
+        ),
+        "/api/v1/sets/{slug}/districts.geojson": _get(
+            "A set's districts simplified for a map zoom, optionally in a box",
+            [
+                SLUG,
+                {"name": "zoom", "in": "query", "schema": {"type": "number"}},
+                {
+                    "name": "bbox",
+                    "in": "query",
+                    "description": "west,south,east,north",
+                    "schema": {"type": "string"},
+                },
+            ],
+            "application/geo+json",
+        ),
+        "/api/v1/sets/{slug}/hexes.json": _get("A set's hex cartogram layout", [SLUG]),
+        "/api/v1/openapi.json": _get("This document", []),
+    }
+
+
+def _volunteer_paths() -> dict:
+    """Recommendations, commitments and sessions."""
+    return {
         "/api/v1/recommend": _get(
             "The origin's district and a ranked list of districts, each with its reason, "
             "travel time and sessions with free places",
@@ -112,27 +166,6 @@ def document() -> dict:
             required=["code"],
             created="Stored; the remaining need is returned",
         ),
-        "/api/v1/districts/{code}": _get(
-            "A district: result, need, history, sessions, wards", [CODE]
-        ),
-        "/api/v1/districts/{code}.geojson": _get(
-            "A district as a GeoJSON Feature", [CODE], "application/geo+json"
-        ),
-        "/api/v1/sets/{slug}/districts.geojson": _get(
-            "A set's districts simplified for a map zoom, optionally in a box",
-            [
-                SLUG,
-                {"name": "zoom", "in": "query", "schema": {"type": "number"}},
-                {
-                    "name": "bbox",
-                    "in": "query",
-                    "description": "west,south,east,north",
-                    "schema": {"type": "string"},
-                },
-            ],
-            "application/geo+json",
-        ),
-        "/api/v1/sets/{slug}/hexes.json": _get("A set's hex cartogram layout", [SLUG]),
         "/api/v1/sessions/{session_id}": _get(
             "An approved canvassing session with its free places", [SESSION]
         ),
@@ -147,31 +180,4 @@ def document() -> dict:
             created="A place is taken; places_left is returned",
             conflict="Full, ended, or this contact is booked",
         ),
-        "/api/v1/openapi.json": _get("This document", []),
-    }
-    return {
-        "openapi": "3.0.3",
-        "info": {
-            "title": "turfmap API",
-            "version": "1",
-            "description": "Where volunteers' canvassing matters most. GET endpoints "
-            "allow any origin (CORS).",
-        },
-        "paths": paths,
-        "components": {
-            "schemas": {
-                "Error": {
-                    "type": "object",
-                    "properties": {
-                        "error": {
-                            "type": "object",
-                            "properties": {
-                                "code": {"type": "string"},
-                                "message": {"type": "string"},
-                            },
-                        }
-                    },
-                }
-            }
-        },
     }
