@@ -233,6 +233,13 @@ def test_sign_in_is_throttled(workspace):
     assert "Too many sign-in attempts from this address" in refused.get_data(as_text=True)
 
 
+def test_a_signed_in_coordinator_stays_signed_in_across_the_api(workspace):
+    client = signed_in(workspace, "a@x.org")
+    answer = client.get("/api/v1/sets")
+    assert answer.status_code == 200 and "Set-Cookie" not in answer.headers
+    assert client.get("/admin/").status_code == 200
+
+
 def test_admin_security_headers(workspace):
     headers = workspace.test_client().get("/admin/login").headers
     assert "default-src 'self'" in headers["Content-Security-Policy"]

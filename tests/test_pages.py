@@ -98,3 +98,13 @@ def test_embed_dialog_offers_both_snippets(client):
     assert "&lt;iframe src=&#34;http://localhost/embed?set=westminster-2024&#34;" in html
     assert "embed.js&#34; data-target=&#34;turfmap&#34;" in html
     assert "&lt;noscript&gt;" in html
+
+
+def test_the_api_has_no_session(client):
+    """The public API's answers do not depend on who asks: no Vary: Cookie, so a
+    shared cache can serve the map's GeoJSON to everyone."""
+    url = "/api/v1/sets/westminster-2024/districts.geojson?zoom=5"
+    assert client.get(url, headers={"Accept-Encoding": "gzip"}).headers["Vary"] == "Accept-Encoding"
+    for path in ("/api/v1/sets", "/healthz"):
+        assert "Vary" not in client.get(path).headers
+    assert "Cookie" in client.get("/admin/login").headers["Vary"]

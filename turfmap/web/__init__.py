@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from turfmap.errors import TurfmapError
 from turfmap.web import headers
 from turfmap.web.json_provider import OrjsonProvider
+from turfmap.web.sessions import SessionsOffTheApi
 
 
 def register_web(app: Flask) -> None:
@@ -20,6 +21,7 @@ def register_web(app: Flask) -> None:
     from turfmap.web.pages import pages
 
     app.json = OrjsonProvider(app)
+    app.session_interface = SessionsOffTheApi()
     app.register_blueprint(api)
     app.register_blueprint(pages)
     app.register_blueprint(admin_module.admin)
