@@ -231,16 +231,16 @@ class SpatialIndex:
         if len(candidates) == 0:
             return Reach(lon, lat, [], [], [])
         lines = shapely.shortest_line(shapely.points((x, y)), self._mercator[candidates])
-        far = shapely.get_coordinates(lines)[1::2]  # each line runs origin -> nearest point
-        # Mercator stretches by 1 / cos(latitude) = cosh(y / R): undo it halfway along.
-        metres = np.hypot(far[:, 0] - x, far[:, 1] - y) / np.cosh(
-            (far[:, 1] + y) / (2 * EARTH_RADIUS)
-        )
-        # Python from here: per district, plain floats beat numpy calls on a few values.
+        # Each line runs origin -> nearest point. Python from here: per district, plain
+        # floats beat numpy calls on a few values, above all with cold CPU caches.
+        ends = shapely.get_coordinates(lines).tolist()
         found = []
-        for row, xy, metres_i in zip(
-            candidates.tolist(), far.tolist(), metres.tolist(), strict=True
-        ):
+        for n, row in enumerate(candidates.tolist()):
+            far_x, far_y = ends[2 * n + 1]
+            # Mercator stretches by 1 / cos(latitude) = cosh(y / R): undo it halfway along.
+            metres_i = math.hypot(far_x - x, far_y - y) / math.cosh(
+                (far_y + y) / (2 * EARTH_RADIUS)
+            )
             if cutoff is not None and metres_i > cutoff:
                 continue
             # Inside means 0 m, judged on the full outline, not the simplified one;
@@ -248,7 +248,7 @@ class SpatialIndex:
             # and not the other. Inside the simplified one only: near, but not in.
             if metres_i <= 2 * DISTANCE_TOLERANCE_M:
                 metres_i = 0.0 if self._contains_xy(row, lon, lat) else max(metres_i, 1.0)
-            found.append((metres_i, row, xy))
+            found.append((metres_i, row, (far_x, far_y)))
         found.sort(key=_first_item)  # stable: equal distances keep the tree's order
         return Reach(lon, lat, [f[1] for f in found], [f[0] for f in found], [f[2] for f in found])
 
