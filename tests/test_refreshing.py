@@ -54,6 +54,21 @@ def test_the_store_is_asked_at_most_every_check_seconds(db):
     assert held.get()["version"] == 2
 
 
+def test_recheck_works_on_a_machine_booted_moments_ago(db, monkeypatch):
+    # time.monotonic() counts from boot: a worker started in the first hour of a
+    # fresh container must not take "never checked" for "just checked".
+    import turfmap.store.refreshing as refreshing
+
+    monkeypatch.setattr(refreshing.time, "monotonic", lambda: 12.0)
+    store = Store()
+    held = Refreshing(db, build=store.build, token=store.token, check_seconds=3600)
+    held.get()
+    store.version = 2
+    assert held.get()["version"] == 1
+    held.recheck()
+    assert held.get()["version"] == 2
+
+
 def test_another_key_rebuilds_at_once(db):
     store = Store()
     held = Refreshing(db, build=store.build, token=store.token, check_seconds=3600)

@@ -7,6 +7,7 @@ is read at most every ``check_seconds``, so the hot path is a clock reading.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable, Hashable
@@ -41,7 +42,9 @@ class Refreshing(Generic[T]):
         self._value: T | None = None
         self._key: Hashable = None
         self._token: str | None = None
-        self._checked_at = 0.0
+        # Never checked: -inf, not 0, because time.monotonic() may start near 0
+        # (it counts from boot) and a fresh machine would then look freshly checked.
+        self._checked_at = -math.inf
 
     def get(self, key: Hashable = None) -> T:
         fresh = time.monotonic() - self._checked_at < self._check_seconds
@@ -62,7 +65,7 @@ class Refreshing(Generic[T]):
     def recheck(self) -> None:
         """Read the token on next use (after a write this process made)."""
         with self._lock:
-            self._checked_at = 0.0
+            self._checked_at = -math.inf
 
     def invalidate(self) -> None:
         """Rebuild on next use."""
