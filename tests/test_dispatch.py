@@ -80,7 +80,8 @@ def test_simulate_on_the_uk_seats(uk_cli):
     output = uk_cli.ok("simulate", "--volunteers", "400", "--seed", "7")
     lines = output.splitlines()
     assert lines[0].startswith("400 volunteers over westminster-2024")
-    rows = {line.split()[0]: line.split() for line in lines[2:5]}
+    assert lines[1].startswith("the districts can use ") and "volunteers per place" in lines[1]
+    rows = {line.split()[0]: line.split() for line in lines[3:6]}
     coverage = {name: float(row[-5].rstrip("%")) for name, row in rows.items()}
     assert coverage["turfmap"] <= coverage["optimum"] + 1e-9
     assert rows["turfmap"][-1] == "0"  # never flooded

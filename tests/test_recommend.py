@@ -311,3 +311,33 @@ def test_board_columns_follow_the_index_and_commitments(uk_app):
     before = columns.remaining[0]
     board.commit(slug, code, volunteers=3)
     assert board.columns(index, slug).remaining[0] < before
+
+
+@pytest.mark.parametrize("scale", [0.10, 0.20])
+def test_margin_scale_setting_reaches_the_map_and_the_recommendations(backend, tmp_path, scale):
+    """TURFMAP_MARGIN_SCALE sets how fast need falls with the margin, and the need
+    stored by the results import (which the map shows) agrees with the board's."""
+    from tests.conftest import Cli, make_app
+    from turfmap.scoring.need import NeedWeights, baseline_need
+
+    app = make_app(backend, tmp_path, TURFMAP_MARGIN_SCALE=scale)
+    load_montreal(Cli(app))
+    client = app.test_client()
+    body = get(client, "/api/v1/recommend?lat=45.52&lon=-73.58&limit=10")
+    # Beyond 5 points from a tie the two scales part: 0.10 gives 78 or less, 0.20 94.
+    far = [r for r in body["recommendations"] if abs(r["margin"]) > 0.05]
+    assert far, "expected a district more than 5 points from a tie near the origin"
+    weights = NeedWeights(margin_scale=scale)
+    for r in far:
+        expected = baseline_need(r["margin"], r["why_parts"]["status"], weights=weights)
+        assert r["need"] == pytest.approx(expected, abs=0.1)
+        stored = get(client, f"/api/v1/districts/{r['code']}")["need"]["score"]
+        assert stored == pytest.approx(expected, abs=0.1)
+
+
+def test_a_bad_margin_scale_stops_start_up(monkeypatch):
+    from turfmap import create_app
+
+    monkeypatch.setenv("TURFMAP_MARGIN_SCALE", "20%")
+    with pytest.raises(ValueError, match="TURFMAP_MARGIN_SCALE must be a share of the vote"):
+        create_app({"TESTING": True})

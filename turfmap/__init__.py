@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         TURFMAP_ROUTER_URL=settings.router_url,
         TURFMAP_HOLD_WEIGHT=settings.hold_weight,
         TURFMAP_GAIN_WEIGHT=settings.gain_weight,
+        TURFMAP_MARGIN_SCALE=settings.margin_scale,
         TURFMAP_TILES=settings.tiles,
         TURFMAP_FRAME_ANCESTORS=settings.frame_ancestors,
         TURFMAP_LOGIN_LIMIT="10 per minute",

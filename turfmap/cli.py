@@ -13,7 +13,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from turfmap import create_app
 from turfmap.errors import TurfmapError
-from turfmap.extensions import services
+from turfmap.extensions import need_weights, services
 from turfmap.store import db as store_db
 
 
@@ -109,6 +109,7 @@ def import_results_command(path, set_slug, layout_key, election, target_party, n
         election=election,
         target_party=target_party or current_app.config["TURFMAP_TARGET_PARTY"],
         compute_needs=not no_needs,
+        weights=need_weights(current_app.config),
         commit=commit,
     )
     click.echo(report.render())
@@ -329,6 +330,7 @@ def demo_command(if_empty):
         data_dir=current_app.config["TURFMAP_DATA_DIR"],
         cache_dir=current_app.config["TURFMAP_CACHE_DIR"],
         target_party=current_app.config["TURFMAP_TARGET_PARTY"],
+        weights=need_weights(current_app.config),
         mirror=current_app.config["TURFMAP_FETCH_MIRROR"],
         if_empty=if_empty,
         echo=click.echo,
@@ -338,7 +340,7 @@ def demo_command(if_empty):
 
 @main.command("simulate")
 @click.option("--set", "set_slug", help="Boundary set (default: the first top-level set).")
-@click.option("--volunteers", type=click.IntRange(1, 200_000), default=5000, show_default=True)
+@click.option("--volunteers", type=click.IntRange(1, 200_000), help="Default: a day's places.")
 @click.option(
     "--mode",
     type=click.Choice(["walk", "cycle", "transit", "drive"]),

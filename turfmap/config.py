@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ class Settings:
     router_url: str | None
     hold_weight: float
     gain_weight: float
+    margin_scale: float
     tiles: str | None
     frame_ancestors: str
     secure_cookies: bool
@@ -48,6 +50,8 @@ class Settings:
             router_url=env.get("TURFMAP_ROUTER_URL") or None,
             hold_weight=float(env.get("TURFMAP_HOLD_WEIGHT", "1.0")),
             gain_weight=float(env.get("TURFMAP_GAIN_WEIGHT", "1.0")),
+            # The margin at which a seat's computed need falls to 37 of 100.
+            margin_scale=_margin_scale(env.get("TURFMAP_MARGIN_SCALE", "0.20")),
             # Background map tiles (a URL template); "none" for no background.
             tiles=_tiles(env.get("TURFMAP_TILES")),
             # Who may put /embed in an iframe (a CSP frame-ancestors source list).
@@ -58,6 +62,28 @@ class Settings:
             # The largest boundary or needs file the workspace accepts.
             max_upload_mb=int(env.get("TURFMAP_MAX_UPLOAD_MB", "200")),
         )
+
+
+def _margin_scale(value: str) -> float:
+    """A share of the vote, refused at start-up if it is not one.
+
+    >>> _margin_scale("0.15")
+    0.15
+    >>> _margin_scale("20")
+    Traceback (most recent call last):
+    ...
+    ValueError: TURFMAP_MARGIN_SCALE must be a share of the vote between 0 and 1, ...; got '20'
+    """
+    try:
+        scale = float(value)
+    except ValueError:
+        scale = math.nan
+    if not 0 < scale <= 1:
+        raise ValueError(
+            "TURFMAP_MARGIN_SCALE must be a share of the vote between 0 and 1, such as 0.2; "
+            f"got {value!r}"
+        )
+    return scale
 
 
 def _tiles(value: str | None) -> str | None:

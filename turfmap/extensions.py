@@ -58,7 +58,7 @@ def init_app(app: Flask) -> Services:
     db = Database()
     db.init(config["TURFMAP_DATABASE_URL"], schema=config["TURFMAP_DATABASE_SCHEMA"])
     check = config["TURFMAP_INDEX_CHECK_SECONDS"]
-    weights = NeedWeights(hold=config["TURFMAP_HOLD_WEIGHT"], gain=config["TURFMAP_GAIN_WEIGHT"])
+    weights = need_weights(config)
     services = Services(
         db=db,
         spatial=IndexHolder(db, check_seconds=check, after_build=settle_heap),
@@ -68,6 +68,16 @@ def init_app(app: Flask) -> Services:
     )
     app.extensions["turfmap"] = services
     return services
+
+
+def need_weights(config) -> NeedWeights:
+    """The need model's settings from an app's config (the board and the imports
+    that store computed needs must agree)."""
+    return NeedWeights(
+        hold=config["TURFMAP_HOLD_WEIGHT"],
+        gain=config["TURFMAP_GAIN_WEIGHT"],
+        margin_scale=config["TURFMAP_MARGIN_SCALE"],
+    )
 
 
 def settle_heap() -> None:

@@ -13,6 +13,7 @@ from turfmap.pipeline.fetch import fetch
 from turfmap.pipeline.hexes import import_hexes
 from turfmap.pipeline.postcodes import import_postcodes
 from turfmap.pipeline.results import import_results
+from turfmap.scoring.need import DEFAULT_WEIGHTS, NeedWeights
 from turfmap.store.db import Database
 from turfmap.store.generations import activate
 from turfmap.store.queries import index_state_token
@@ -26,6 +27,7 @@ def load_demo(
     data_dir: Path | None,
     cache_dir: Path,
     target_party: str,
+    weights: NeedWeights = DEFAULT_WEIGHTS,
     mirror: str | None = None,
     if_empty: bool = False,
     echo=print,
@@ -45,11 +47,18 @@ def load_demo(
             "Loading the offline demo instead: Montreal's 2013 mayoral election by district, "
             "as the plotly package ships it."
         )
-        return load_montreal(db, target_party=target_party, echo=echo)
-    return load_uk(db, files, target_party=target_party, echo=echo)
+        return load_montreal(db, target_party=target_party, weights=weights, echo=echo)
+    return load_uk(db, files, target_party=target_party, weights=weights, echo=echo)
 
 
-def load_uk(db: Database, files: dict[str, Path], *, target_party: str, echo=print) -> str:
+def load_uk(
+    db: Database,
+    files: dict[str, Path],
+    *,
+    target_party: str,
+    weights: NeedWeights = DEFAULT_WEIGHTS,
+    echo=print,
+) -> str:
     slug = "westminster-2024"
     echo(
         import_boundaries(
@@ -66,7 +75,12 @@ def load_uk(db: Database, files: dict[str, Path], *, target_party: str, echo=pri
     _activate(db, slug, echo)
     echo(
         import_results(
-            db, files["results"], set_slug=slug, target_party=target_party, commit=True
+            db,
+            files["results"],
+            set_slug=slug,
+            target_party=target_party,
+            weights=weights,
+            commit=True,
         ).render()
     )
     if "hexes" in files:
@@ -76,7 +90,9 @@ def load_uk(db: Database, files: dict[str, Path], *, target_party: str, echo=pri
     return slug
 
 
-def load_montreal(db: Database, *, target_party: str, echo=print) -> str:
+def load_montreal(
+    db: Database, *, target_party: str, weights: NeedWeights = DEFAULT_WEIGHTS, echo=print
+) -> str:
     slug = "montreal-2013"
     if target_party not in MONTREAL_CANDIDATES:
         echo(
@@ -107,7 +123,12 @@ def load_montreal(db: Database, *, target_party: str, echo=print) -> str:
         _activate(db, slug, echo)
         echo(
             import_results(
-                db, results, set_slug=slug, target_party=target_party, commit=True
+                db,
+                results,
+                set_slug=slug,
+                target_party=target_party,
+                weights=weights,
+                commit=True,
             ).render()
         )
     return slug

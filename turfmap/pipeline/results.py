@@ -13,7 +13,7 @@ from turfmap.errors import InputError
 from turfmap.pipeline.csvfile import RowErrors, check_text, parse_count, read_frame, read_text
 from turfmap.pipeline.report import ImportReport
 from turfmap.scoring.margin import target_view
-from turfmap.scoring.need import baseline_need, need_reason
+from turfmap.scoring.need import DEFAULT_WEIGHTS, NeedWeights, baseline_need, need_reason
 from turfmap.store.db import Database
 from turfmap.store.models import ElectionResult, Need
 from turfmap.store.queries import district_codes, get_set, reference_generation
@@ -239,6 +239,7 @@ def import_results(
     layout_key: str | None = None,
     election: str | None = None,
     compute_needs: bool = True,
+    weights: NeedWeights = DEFAULT_WEIGHTS,
     commit: bool = False,
 ) -> ImportReport:
     path = Path(path)
@@ -272,7 +273,7 @@ def import_results(
                 stored = _stored(r, views[r.code], boundary_set.id, election, target_party, run.id)
                 session.add(stored)
                 if compute_needs:
-                    session.add(_baseline(stored))
+                    session.add(_baseline(stored, weights))
             run.report = report.render()
     return report
 
@@ -337,12 +338,13 @@ def _stored(result, view, set_id: int, election: str, target_party: str, run_id)
     )
 
 
-def _baseline(stored: ElectionResult) -> Need:
-    """The need a result implies until a coordinator says otherwise."""
+def _baseline(stored: ElectionResult, weights: NeedWeights) -> Need:
+    """The need a result implies until a coordinator says otherwise (with the
+    settings the need board uses, so both show the same figure)."""
     return Need(
         set_id=stored.set_id,
         district_code=stored.district_code,
-        score=baseline_need(stored.target_margin, stored.target_status),
+        score=baseline_need(stored.target_margin, stored.target_status, weights=weights),
         source="computed",
         reason=need_reason(
             stored.target_margin,
