@@ -341,3 +341,51 @@ def test_a_bad_margin_scale_stops_start_up(monkeypatch):
     monkeypatch.setenv("TURFMAP_MARGIN_SCALE", "20%")
     with pytest.raises(ValueError, match="TURFMAP_MARGIN_SCALE must be a share of the vote"):
         create_app({"TESTING": True})
+
+
+@pytest.mark.parametrize(
+    "constraints",
+    [
+        dict(),
+        dict(mode="drive", max_minutes=90, limit=20),  # 100+ seats within reach
+        dict(mode="walk", max_minutes=30),
+        dict(short_walks=True, limit=3),
+    ],
+)
+def test_recommendations_are_the_best_of_everything_within_reach(uk_app, constraints):
+    """Measuring best-first (service._best_within) gives exactly the ranking of every
+    district worth a trip within reach, however many there are."""
+    import numpy as np
+
+    from turfmap.extensions import services
+    from turfmap.recommend import service
+    from turfmap.recommend.ranking import MIN_REMAINING, Constraints, rank
+    from turfmap.travel.estimate import max_metres
+    from turfmap.travel.router import EstimateRouter
+
+    with uk_app.app_context():
+        index, board = services().spatial.get(), services().board.get()
+    slug, rules, router = "westminster-2024", Constraints(**constraints), EstimateRouter()
+    columns = board.columns(index, slug)
+    rng = np.random.default_rng(9)
+    checked = 0
+    for lon, lat in np.column_stack([rng.uniform(-3, 0, 60), rng.uniform(51, 54, 60)]):
+        origin = service.Origin(float(lon), float(lat))
+        everything = index.reach(
+            origin.lon,
+            origin.lat,
+            max_metres(rules.max_minutes, rules.mode),
+            set_slug=slug,
+            mask=board.worth_a_trip(index, slug, MIN_REMAINING),
+        )
+        home = service._home_district(index, everything, slug)
+        trip = service._trip(router, everything, rules.mode)
+        candidates = [
+            (columns.codes[row], columns.place_value[row], columns.remaining[row], m, w)
+            for row, m, w in zip(everything.rows, trip.minutes, trip.walking, strict=True)
+        ]
+        best = [candidates[p][0] for p, _ in rank(candidates, rules, home.code if home else None)]
+        got = service.recommend(index, board, router, origin, rules)
+        assert [r["code"] for r in got["recommendations"]] == best
+        checked += bool(best)
+    assert checked > 40

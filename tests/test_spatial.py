@@ -189,3 +189,17 @@ def test_reach_honours_the_mask(index):
     mask[inside] = False
     found = index.reach(lon, lat, 20_000, mask=mask)
     assert found.rows and inside not in found.rows and min(found.metres) > 0
+
+
+def test_floor_metres_never_exceeds_what_measure_finds(index):
+    """The best-first recommendation relies on it: a district's floor is a lower
+    bound on its measured distance, inside, near and far, in the north and south."""
+    rng = np.random.default_rng(4)
+    for lon, lat in np.column_stack([rng.uniform(-6, 1.8, 300), rng.uniform(50, 58.6, 300)]):
+        lon, lat = float(lon), float(lat)
+        rows = index.rows_near(lon, lat, 40_000, set_slug="westminster-2024")
+        found = index.measure(lon, lat, rows, None)
+        floor = dict(zip(rows.tolist(), index.floor_metres(lon, lat, rows).tolist(), strict=True))
+        assert sorted(found.rows) == sorted(rows.tolist())
+        for row, metres in zip(found.rows, found.metres, strict=True):
+            assert floor[row] <= metres

@@ -63,6 +63,7 @@ class BoardColumns(NamedTuple):
     codes: list[str]
     place_value: list[float]
     remaining: list[float]
+    place_values: np.ndarray  # place_value as an array, to order many districts at once
 
 
 @dataclass
@@ -86,11 +87,13 @@ class NeedBoard:
                 self.districts.get((d.set_slug, d.code)) if d.set_slug == set_slug else None
                 for d in index.districts
             ]
+            place_value = [e.need.place_value if e else math.nan for e in entries]
             cached[set_slug] = BoardColumns(
                 entries,
                 [d.code for d in index.districts],
-                [e.need.place_value if e else math.nan for e in entries],
+                place_value,
                 [e.need.remaining if e else math.nan for e in entries],
+                np.array(place_value, dtype=float),
             )
         return cached[set_slug]
 

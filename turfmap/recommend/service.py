@@ -7,6 +7,8 @@ import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy as np
+
 from turfmap.errors import InputError, SourceUnavailable
 from turfmap.recommend.board import DistrictNeed, NeedBoard
 from turfmap.recommend.ranking import (
@@ -18,10 +20,11 @@ from turfmap.recommend.ranking import (
     rank,
 )
 from turfmap.spatial.index import Reach, SpatialIndex
-from turfmap.travel.estimate import max_metres, walking_minutes
+from turfmap.travel.estimate import fewest_minutes, max_metres, travel_factor, walking_minutes
 from turfmap.travel.router import EstimateRouter, Router
 
-MAX_CANDIDATES = 60  # nearest districts sent to the router at most
+MAX_CANDIDATES = 60  # districts sent to a real router at most
+FIRST_ROUND = 7  # districts measured beyond the limit in the first round
 ROUTER_REACH = 1.5  # a real router may find faster routes than the estimate's reach
 
 
@@ -61,21 +64,9 @@ def recommend(
         reach *= ROUTER_REACH
 
     columns = board.columns(index, slug)
-    found = index.reach(
-        origin.lon,
-        origin.lat,
-        reach,
-        set_slug=slug,
-        mask=board.worth_a_trip(index, slug, MIN_REMAINING),
-        limit=MAX_CANDIDATES,
+    found, home, trip, chosen = _best_within(
+        index, board, columns, router, origin, reach, slug, constraints
     )
-    home = _home_district(index, found, slug)
-    trip = _trip(router, found, constraints.mode)
-    candidates = [
-        (columns.codes[row], columns.place_value[row], columns.remaining[row], minutes, walking)
-        for row, minutes, walking in zip(found.rows, trip.minutes, trip.walking, strict=True)
-    ]
-    chosen = rank(candidates, constraints, home.code if home else None)
     ranked = [
         Ranked(option, score, *explain(option))
         for option, score in _options(columns, found, trip, chosen)
@@ -108,14 +99,86 @@ def recommend(
     }
 
 
+def _best_within(index, board, columns, router, origin, reach, slug, constraints):
+    """(found, home, trip, chosen): the best ``constraints.limit`` districts within
+    reach, measuring and routing only as many as it takes to be sure of them.
+
+    A district's score is its place value times a travel factor of at most 1, and
+    with the estimate its travel is no less than the least time to its bounding
+    box, so each district has a ceiling on its score before it is measured.
+    Districts are measured highest ceiling first, in rounds that double, until the
+    last of the chosen scores more than the highest ceiling not yet measured: then
+    no unmeasured district could displace it. A city's hundreds of wards within an
+    hour then cost little more than a handful of seats. A real router's times have
+    no such floor: it is asked once, for the MAX_CANDIDATES highest place values."""
+    rows = index.rows_near(
+        origin.lon,
+        origin.lat,
+        reach,
+        set_slug=slug,
+        mask=board.worth_a_trip(index, slug, MIN_REMAINING),
+    )
+    home = None
+    if constraints.own_area_only:
+        home = _home_at(index, origin, slug)
+        rows = rows[[columns.codes[row] == getattr(home, "code", None) for row in rows]]
+    estimate = router.name == "estimate"
+    take = FIRST_ROUND + constraints.limit if estimate else MAX_CANDIDATES
+    rows, ceilings = _by_ceiling(index, columns, router, origin, rows, reach, constraints, take)
+    last = len(rows) if estimate else min(len(rows), MAX_CANDIDATES)
+    while True:
+        found = index.measure(origin.lon, origin.lat, rows[: min(take, last)], reach)
+        if not constraints.own_area_only:
+            home = _home_district(index, found, slug)
+        trip = _trip(router, found, constraints.mode)
+        candidates = [
+            (columns.codes[row], columns.place_value[row], columns.remaining[row], m, walking)
+            for row, m, walking in zip(found.rows, trip.minutes, trip.walking, strict=True)
+        ]
+        chosen = rank(candidates, constraints, home.code if home else None)
+        if take >= last or _settled(chosen, constraints.limit, ceilings[take]):
+            return found, home, trip, chosen
+        take *= 2
+
+
+def _by_ceiling(index, columns, router, origin, rows, reach, constraints, first_round):
+    """``rows`` highest score ceiling first, with the ceilings; those that cannot be
+    within reach left out. Not worth ordering when one round measures them all."""
+    if len(rows) <= first_round:
+        return rows, None
+    ceilings = columns.place_values[rows]
+    if router.name == "estimate":
+        floor = index.floor_metres(origin.lon, origin.lat, rows)
+        near = floor <= reach
+        rows, floor, ceilings = rows[near], floor[near], ceilings[near]
+        ceilings = ceilings * travel_factor(fewest_minutes(floor, constraints.mode))
+    order = np.argsort(-ceilings, kind="stable")
+    return rows[order], ceilings[order]
+
+
+def _settled(chosen: list[tuple[int, float]], limit: int, best_unmeasured: float) -> bool:
+    """Whether no district still unmeasured could enter ``chosen``.
+
+    >>> _settled([(0, 90.0), (1, 70.0)], 2, 69.0), _settled([(0, 90.0), (1, 70.0)], 2, 70.0)
+    (True, False)
+    >>> _settled([(0, 90.0)], 2, 10.0)    # not yet full: a weak district may still join
+    False
+    """
+    return len(chosen) == limit and chosen[-1][1] > best_unmeasured
+
+
+def _home_at(index: SpatialIndex, origin: Origin, slug: str):
+    at = index.district_at(origin.lon, origin.lat, slug)
+    return at[0] if at else None
+
+
 def _home_district(index: SpatialIndex, found: Reach, slug: str):
     """The district the point is in. The search has found it already (0 m away)
     when it is worth a trip; otherwise, or on a border between two, ask the index."""
     inside = [row for row, metres in zip(found.rows, found.metres, strict=True) if metres == 0]
     if len(inside) == 1:
         return index.districts[inside[0]]
-    at = index.district_at(found.lon, found.lat, slug)
-    return at[0] if at else None
+    return _home_at(index, Origin(found.lon, found.lat), slug)
 
 
 class Trip(NamedTuple):

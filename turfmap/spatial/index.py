@@ -49,6 +49,8 @@ def lonlat(x: float, y: float) -> tuple[float, float]:
 
 
 _first_item = itemgetter(0)
+# Up to this many candidates, a search measures them in plain Python, beyond in numpy.
+_FEW = 24
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ class SpatialIndex:
         scale = 1 / np.cos(np.radians(np.clip(lats, -80, 80)))
         self._mercator = shapely.simplify(mercator, DISTANCE_TOLERANCE_M * scale)
         self._mercator_tree = shapely.STRtree(self._mercator)
+        self._bounds = shapely.bounds(self._mercator)
         # Outside a district, its nearest point lies on its outline, and GEOS finds
         # that quicker on a line than on a polygon (no point-in-polygon test first),
         # through a segment index if the line is prepared (not for a polygon). The
@@ -222,9 +225,68 @@ class SpatialIndex:
             )
         ]
 
+    def rows_near(
+        self,
+        lon: float,
+        lat: float,
+        metres: float,
+        *,
+        set_slug: str | None = None,
+        mask: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Positions of the allowed districts in a box sure to hold all within
+        ``metres``, unmeasured and in no order: cheap (one tree query), for a caller
+        that measures only the most promising of them (measure())."""
+        if set_slug is not None and set_slug not in self._set_number:
+            return np.zeros(0, dtype=int)
+        return self._box_rows(lon, lat, metres, set_slug, None, mask)
+
+    def floor_metres(self, lon: float, lat: float, rows: np.ndarray) -> np.ndarray:
+        """For each district, metres that measure() cannot go below: the distance to
+        its bounding box, at the largest Mercator scale between the point and the
+        box, less twice DISTANCE_TOLERANCE_M (measure() may find 0 m that close)."""
+        x, y = mercator_xy(lon, lat)
+        west, south, east, north = self._bounds[rows].T
+        dx = np.maximum(np.maximum(west - x, x - east), 0.0)
+        dy = np.maximum(np.maximum(south - y, y - north), 0.0)
+        poleward = np.maximum(np.maximum(np.abs(south), np.abs(north)), abs(y))
+        metres = np.hypot(dx, dy) / np.cosh(poleward / EARTH_RADIUS)
+        return np.maximum(metres - 2 * DISTANCE_TOLERANCE_M, 0.0)
+
+    def measure(self, lon: float, lat: float, rows: np.ndarray, cutoff: float | None) -> Reach:
+        """These districts (positions in ``districts``) nearest first, those farther
+        than ``cutoff`` metres left out."""
+        if len(rows) == 0:
+            return Reach(lon, lat, [], [], [])
+        x, y = mercator_xy(lon, lat)
+        # Each line runs nearest point of the outline -> origin (the prepared one
+        # first, or GEOS does not use its index).
+        lines = shapely.shortest_line(self._outlines[rows], shapely.points((x, y)))
+        inside = shapely.contains_xy(self._mercator[rows], x, y)
+        ends = shapely.get_coordinates(lines)[0::2]
+        if len(rows) > _FEW:
+            found = self._measure_many(rows, inside, ends, x, y, cutoff)
+        else:
+            found = self._measure_few(rows, inside, ends, x, y, cutoff)
+        keep = []
+        for metres_i, row, far in found:
+            # Inside means 0 m, judged on the full outline, not the simplified one;
+            # only a point this close to the simplified outline can be inside one
+            # and not the other. Inside the simplified one only: near, but not in.
+            if metres_i <= 2 * DISTANCE_TOLERANCE_M:
+                metres_i = 0.0 if self._contains_xy(row, lon, lat) else max(metres_i, 1.0)
+            keep.append((metres_i, row, far))
+        keep.sort(key=_first_item)  # stable: equal distances keep the given order
+        return Reach(lon, lat, [f[1] for f in keep], [f[0] for f in keep], [f[2] for f in keep])
+
     def _search(self, lon, lat, radius, set_slug, where, mask=None, cutoff=None) -> Reach:
-        """Allowed districts in a box sure to hold all within ``radius``, nearest first.
-        The box is sized with the Mercator scale at its poleward edge, the largest."""
+        """Allowed districts in a box sure to hold all within ``radius``, nearest first."""
+        return self.measure(
+            lon, lat, self._box_rows(lon, lat, radius, set_slug, where, mask), cutoff
+        )
+
+    def _box_rows(self, lon, lat, radius, set_slug, where, mask) -> np.ndarray:
+        """The box is sized with the Mercator scale at its poleward edge, the largest."""
         x, y = mercator_xy(lon, lat)
         edge_lat = min(abs(lat) + radius / METRES_PER_DEGREE, 85.0)
         half = radius / math.cos(math.radians(edge_lat))
@@ -235,36 +297,52 @@ class SpatialIndex:
             candidates = candidates[mask[candidates]]
         if set_slug is not None:
             candidates = candidates[self._set_of[candidates] == self._set_number[set_slug]]
-        if where is not None:
+        if where is not None and len(candidates):
             # Only the districts in the box are tested: `where` may be costly.
             keep = [where(self.districts[i]) for i in candidates]
-            candidates = candidates[np.array(keep, dtype=bool)] if keep else candidates
-        if len(candidates) == 0:
-            return Reach(lon, lat, [], [], [])
-        # Each line runs nearest point of the outline -> origin (the prepared one
-        # first, or GEOS does not use its index).
-        lines = shapely.shortest_line(self._outlines[candidates], shapely.points((x, y)))
-        inside = shapely.contains_xy(self._mercator[candidates], x, y).tolist()
-        # Python from here: per district, plain floats beat numpy calls on a few
-        # values, above all with cold CPU caches.
-        ends = shapely.get_coordinates(lines).tolist()
+            candidates = candidates[np.array(keep, dtype=bool)]
+        return candidates
+
+    @staticmethod
+    def _measure_few(candidates, inside, ends, x, y, cutoff) -> list:
+        """(metres, row, nearest point) per candidate within ``cutoff``, in plain
+        Python: for a few values, floats beat numpy calls, above all with cold CPU
+        caches."""
         found = []
+        inside, ends = inside.tolist(), ends.tolist()
         for n, row in enumerate(candidates.tolist()):
-            far_x, far_y = (x, y) if inside[n] else ends[2 * n]
+            far_x, far_y = (x, y) if inside[n] else ends[n]
             # Mercator stretches by 1 / cos(latitude) = cosh(y / R): undo it halfway along.
             metres_i = math.hypot(far_x - x, far_y - y) / math.cosh(
                 (far_y + y) / (2 * EARTH_RADIUS)
             )
-            if cutoff is not None and metres_i > cutoff:
-                continue
-            # Inside means 0 m, judged on the full outline, not the simplified one;
-            # only a point this close to the simplified outline can be inside one
-            # and not the other. Inside the simplified one only: near, but not in.
-            if metres_i <= 2 * DISTANCE_TOLERANCE_M:
-                metres_i = 0.0 if self._contains_xy(row, lon, lat) else max(metres_i, 1.0)
-            found.append((metres_i, row, (far_x, far_y)))
-        found.sort(key=_first_item)  # stable: equal distances keep the tree's order
-        return Reach(lon, lat, [f[1] for f in found], [f[0] for f in found], [f[2] for f in found])
+            if cutoff is None or metres_i <= cutoff:
+                found.append((metres_i, row, (far_x, far_y)))
+        return found
+
+    @staticmethod
+    def _measure_many(candidates, inside, ends, x, y, cutoff) -> list:
+        """The same as _measure_few, in numpy: quicker from a few dozen candidates
+        (a city's wards within an hour)."""
+        far_x = np.where(inside, x, ends[:, 0])
+        far_y = np.where(inside, y, ends[:, 1])
+        metres = np.hypot(far_x - x, far_y - y) / np.cosh((far_y + y) / (2 * EARTH_RADIUS))
+        if cutoff is not None:
+            near = metres <= cutoff
+            candidates, metres, far_x, far_y = (
+                candidates[near],
+                metres[near],
+                far_x[near],
+                far_y[near],
+            )
+        return list(
+            zip(
+                metres.tolist(),
+                candidates.tolist(),
+                zip(far_x.tolist(), far_y.tolist(), strict=True),
+                strict=True,
+            )
+        )
 
     def _contains_xy(self, i: int, lon: float, lat: float) -> bool:
         return bool(shapely.contains_xy(self.geometries[i], lon, lat))

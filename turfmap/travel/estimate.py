@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Mode:
@@ -66,6 +68,25 @@ def max_metres(max_minutes: float, mode: str) -> float:
     if mode == "transit":
         return max(reach, min(max_metres(max_minutes, "walk"), 1500))
     return reach
+
+
+def fewest_minutes(metres: np.ndarray, mode: str) -> np.ndarray:
+    """The least time minutes() gives for any distance of at least ``metres``, for
+    many distances at once: a lower bound on the travel to a district whose edge is
+    no nearer than that. Not minutes() itself, which is not monotone by transit
+    (a 1.4 km walk takes longer than a 1.5 km ride).
+
+    >>> fewest_minutes(np.array([0.0, 1000.0, 1499.0, 16_000.0]), "transit").round(1).tolist()
+    [0.0, 16.2, 20.0, 68.8]
+    >>> fewest_minutes(np.array([1000.0]), "walk").round(1).tolist()
+    [16.2]
+    """
+    spec = MODES[mode]
+    ride = metres * (spec.detour / 1000 / spec.kmh * 60) + spec.overhead_minutes
+    if mode == "transit":
+        walk = fewest_minutes(metres, "walk")
+        ride = np.where(metres < 1500, np.minimum(walk, minutes(1500, mode)), ride)
+    return np.where(metres > 0, ride, 0.0)
 
 
 def walking_minutes(metres: float, mode: str) -> float:
