@@ -120,8 +120,7 @@ class SpatialIndex:
         # through a segment index if the line is prepared (not for a polygon). The
         # index pays from ~40 vertices (seats: ~240; small wards: ~20, where it costs
         # more than it saves); it is built here, once, not by the first request that
-        # comes near. Whether a point is inside is asked of the prepared polygons.
-        shapely.prepare(self._mercator)
+        # comes near. Whether a point is inside is asked of the full polygons.
         self._outlines = shapely.boundary(self._mercator)
         detailed = self._outlines[shapely.get_num_coordinates(self._outlines) > 40]
         shapely.prepare(detailed)
@@ -260,24 +259,21 @@ class SpatialIndex:
             return Reach(lon, lat, [], [], [])
         x, y = mercator_xy(lon, lat)
         # Each line runs nearest point of the outline -> origin (the prepared one
-        # first, or GEOS does not use its index).
+        # first, or GEOS does not use its index). Inside means 0 m, judged on the
+        # full outline (prepared, so as quick as the simplified one); outside, the
+        # distance is to the simplified outline, and never under 1 m.
         lines = shapely.shortest_line(self._outlines[rows], shapely.points((x, y)))
-        inside = shapely.contains_xy(self._mercator[rows], x, y)
+        inside = shapely.contains_xy(self.geometries[rows], lon, lat)
         ends = shapely.get_coordinates(lines)[0::2]
         if len(rows) > _FEW:
             found = self._measure_many(rows, inside, ends, x, y, cutoff)
         else:
             found = self._measure_few(rows, inside, ends, x, y, cutoff)
-        keep = []
-        for metres_i, row, far in found:
-            # Inside means 0 m, judged on the full outline, not the simplified one;
-            # only a point this close to the simplified outline can be inside one
-            # and not the other. Inside the simplified one only: near, but not in.
-            if metres_i <= 2 * DISTANCE_TOLERANCE_M:
-                metres_i = 0.0 if self._contains_xy(row, lon, lat) else max(metres_i, 1.0)
-            keep.append((metres_i, row, far))
-        keep.sort(key=_first_item)  # stable: equal distances keep the given order
-        return Reach(lon, lat, [f[1] for f in keep], [f[0] for f in keep], [f[2] for f in keep])
+        if not found:
+            return Reach(lon, lat, [], [], [])
+        found.sort(key=_first_item)  # stable: equal distances keep the given order
+        metres, rows_found, xy = zip(*found, strict=True)
+        return Reach(lon, lat, list(rows_found), list(metres), list(xy))
 
     def _search(self, lon, lat, radius, set_slug, where, mask=None, cutoff=None) -> Reach:
         """Allowed districts in a box sure to hold all within ``radius``, nearest first."""
@@ -311,13 +307,16 @@ class SpatialIndex:
         found = []
         inside, ends = inside.tolist(), ends.tolist()
         for n, row in enumerate(candidates.tolist()):
-            far_x, far_y = (x, y) if inside[n] else ends[n]
+            if inside[n]:
+                found.append((0.0, row, (x, y)))
+                continue
+            far_x, far_y = ends[n]
             # Mercator stretches by 1 / cos(latitude) = cosh(y / R): undo it halfway along.
             metres_i = math.hypot(far_x - x, far_y - y) / math.cosh(
                 (far_y + y) / (2 * EARTH_RADIUS)
             )
             if cutoff is None or metres_i <= cutoff:
-                found.append((metres_i, row, (far_x, far_y)))
+                found.append((max(metres_i, 1.0), row, (far_x, far_y)))
         return found
 
     @staticmethod
@@ -327,6 +326,7 @@ class SpatialIndex:
         far_x = np.where(inside, x, ends[:, 0])
         far_y = np.where(inside, y, ends[:, 1])
         metres = np.hypot(far_x - x, far_y - y) / np.cosh((far_y + y) / (2 * EARTH_RADIUS))
+        metres = np.where(inside, 0.0, np.maximum(metres, 1.0))
         if cutoff is not None:
             near = metres <= cutoff
             candidates, metres, far_x, far_y = (
@@ -343,9 +343,6 @@ class SpatialIndex:
                 strict=True,
             )
         )
-
-    def _contains_xy(self, i: int, lon: float, lat: float) -> bool:
-        return bool(shapely.contains_xy(self.geometries[i], lon, lat))
 
 
 def _first(found: Reach, limit: int | None) -> Reach:
