@@ -253,8 +253,8 @@ def _home(board, slug, home, constraints) -> dict | None:
         "name": entry.name,
         "holder": entry.holder,
         "majority": entry.majority,
-        "need": round(entry.need.score, 1),
-        "remaining_need": round(entry.need.remaining, 1),
+        "need": parts["need"],
+        "remaining_need": parts["remaining_need"],
         "why": why,
         "why_parts": parts,
         "sessions": _sessions(entry, constraints),
@@ -262,15 +262,17 @@ def _home(board, slug, home, constraints) -> dict | None:
 
 
 def _ranked_dict(ranked: Ranked, board, slug, constraints) -> dict:
-    option = ranked.option
+    option, parts = ranked.option, ranked.why_parts
     entry = board.get(slug, option.code)
+    # The need's figures as explain() rounded them once per need (rounding to a
+    # number of digits is among the dearer things a recommendation does).
     return {
         "code": option.code,
         "name": option.name,
         "set": slug,
-        "need": round(option.need.score, 1),
-        "remaining_need": round(option.need.remaining, 1),
-        "margin": None if option.need.margin is None else round(option.need.margin, 4),
+        "need": parts["need"],
+        "remaining_need": parts["remaining_need"],
+        "margin": parts["margin"],
         "holder": option.holder,
         "majority": option.majority,
         "travel_minutes": round(option.minutes, 1),
@@ -284,6 +286,8 @@ def _ranked_dict(ranked: Ranked, board, slug, constraints) -> dict:
 
 
 def _sessions(entry: DistrictNeed, constraints: Constraints, limit: int = 3) -> list[dict]:
+    if not entry.sessions:
+        return []
     chosen = [
         s for s in entry.sessions if s.free > 0 and (not constraints.short_walks or s.short_walks)
     ][:limit]
