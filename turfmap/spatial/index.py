@@ -128,6 +128,12 @@ class SpatialIndex:
         slugs = sorted({d.set_slug for d in self.districts})
         self._set_number = {slug: n for n, slug in enumerate(slugs)}
         self._set_of = np.array([self._set_number[d.set_slug] for d in self.districts], dtype=int)
+        # A tree per set too: a search within one set (every recommendation) then
+        # neither meets nor filters out the districts of the others.
+        self._set_trees = {}
+        for slug, n in self._set_number.items():
+            rows = np.flatnonzero(self._set_of == n)
+            self._set_trees[slug] = (shapely.STRtree(self._mercator[rows]), rows)
 
     def __len__(self) -> int:
         return len(self.districts)
@@ -288,11 +294,13 @@ class SpatialIndex:
         half = radius / math.cos(math.radians(edge_lat))
         # A one-element array of boxes: the tree's path for a lone geometry costs more.
         box = shapely.box([x - half], [y - half], [x + half], [y + half])
-        candidates = self._mercator_tree.query(box)[1]
+        if set_slug is None:
+            candidates = self._mercator_tree.query(box)[1]
+        else:
+            tree, rows = self._set_trees[set_slug]
+            candidates = rows[tree.query(box)[1]]
         if mask is not None:
             candidates = candidates[mask[candidates]]
-        if set_slug is not None:
-            candidates = candidates[self._set_of[candidates] == self._set_number[set_slug]]
         if where is not None and len(candidates):
             # Only the districts in the box are tested: `where` may be costly.
             keep = [where(self.districts[i]) for i in candidates]
