@@ -104,20 +104,10 @@ def simulate(
     homes = rng.choice(len(members), size=volunteers, p=electorate / electorate.sum())
     points = [_point_inside(geometries[members[h].code], rng) for h in homes]
     reach = max_metres(max_minutes, mode)
-    people = []
-    for lon, lat in points:
-        near = index.within(lon, lat, reach, set_slug=set_slug)
-        seat_idx = np.array([position[n.district.code] for n in near], dtype=int)
-        travel = np.array([minutes(n.metres, mode) for n in near])
-        rule = index.nearest(lon, lat, k=1, set_slug=set_slug, where=lambda d: d.code in marginal)
-        people.append(
-            Volunteer(
-                seat_idx,
-                travel,
-                position[rule[0].district.code] if rule else None,
-                minutes(rule[0].metres, mode) if rule else 0.0,
-            )
-        )
+    people = [
+        _volunteer_at(index, lon, lat, set_slug, position, marginal, reach, mode)
+        for lon, lat in points
+    ]
     order = rng.permutation(volunteers)
     people = [people[i] for i in order]
     timings["placing"] = time.perf_counter() - start
@@ -133,6 +123,19 @@ def simulate(
         outcomes[name] = measure(seats, people, choices)
     return Simulation(
         set_slug, volunteers, mode, max_minutes, threshold, capacity, outcomes, timings
+    )
+
+
+def _volunteer_at(index, lon, lat, set_slug, position, marginal, reach, mode) -> Volunteer:
+    """A volunteer at the point: the seats within reach (positions in the seat list)
+    with their travel minutes, and the 2017 rule's pick, the nearest marginal."""
+    near = index.within(lon, lat, reach, set_slug=set_slug)
+    rule = index.nearest(lon, lat, k=1, set_slug=set_slug, where=lambda d: d.code in marginal)
+    return Volunteer(
+        np.array([position[n.district.code] for n in near], dtype=int),
+        np.array([minutes(n.metres, mode) for n in near]),
+        position[rule[0].district.code] if rule else None,
+        minutes(rule[0].metres, mode) if rule else 0.0,
     )
 
 
