@@ -120,11 +120,11 @@ def _best_within(index, board, columns, router, origin, reach, slug, constraints
     )
     home = None
     if constraints.own_area_only:
-        home = _home_at(index, origin, slug)
+        home = _home_at(index, origin.lon, origin.lat, slug)
         rows = rows[[columns.codes[row] == getattr(home, "code", None) for row in rows]]
     estimate = router.name == "estimate"
     take = FIRST_ROUND + constraints.limit if estimate else MAX_CANDIDATES
-    rows, ceilings = _by_ceiling(index, columns, router, origin, rows, reach, constraints, take)
+    rows, ceilings = _by_ceiling(index, columns, estimate, origin, rows, reach, constraints, take)
     last = len(rows) if estimate else min(len(rows), MAX_CANDIDATES)
     while True:
         found = index.measure(origin.lon, origin.lat, rows[: min(take, last)], reach)
@@ -141,13 +141,13 @@ def _best_within(index, board, columns, router, origin, reach, slug, constraints
         take *= 2
 
 
-def _by_ceiling(index, columns, router, origin, rows, reach, constraints, first_round):
+def _by_ceiling(index, columns, estimate, origin, rows, reach, constraints, first_round):
     """``rows`` highest score ceiling first, with the ceilings; those that cannot be
     within reach left out. Not worth ordering when one round measures them all."""
     if len(rows) <= first_round:
         return rows, None
     ceilings = columns.place_values[rows]
-    if router.name == "estimate":
+    if estimate:
         floor = index.floor_metres(origin.lon, origin.lat, rows)
         near = floor <= reach
         rows, floor, ceilings = rows[near], floor[near], ceilings[near]
@@ -167,8 +167,8 @@ def _settled(chosen: list[tuple[int, float]], limit: int, best_unmeasured: float
     return len(chosen) == limit and chosen[-1][1] > best_unmeasured
 
 
-def _home_at(index: SpatialIndex, origin: Origin, slug: str):
-    at = index.district_at(origin.lon, origin.lat, slug)
+def _home_at(index: SpatialIndex, lon: float, lat: float, slug: str):
+    at = index.district_at(lon, lat, slug)
     return at[0] if at else None
 
 
@@ -178,7 +178,7 @@ def _home_district(index: SpatialIndex, found: Reach, slug: str):
     inside = [row for row, metres in zip(found.rows, found.metres, strict=True) if metres == 0]
     if len(inside) == 1:
         return index.districts[inside[0]]
-    return _home_at(index, Origin(found.lon, found.lat), slug)
+    return _home_at(index, found.lon, found.lat, slug)
 
 
 class Trip(NamedTuple):

@@ -126,7 +126,7 @@ def balance(filled):
     return (1.0 - math.exp(BALANCE_STEEPNESS * (fill - 1.0))) / _BALANCE_SCALE
 
 
-def baseline_need(margin: float, status: str, *, weights: NeedWeights = NeedWeights()) -> float:
+def baseline_need(margin: float, status: str, *, weights: NeedWeights = DEFAULT_WEIGHTS) -> float:
     """Need 0-100 from the target party's margin: the closer, the higher.
 
     >>> round(baseline_need(0.0004, "hold"), 1)   # Hendon, held by 15 votes
@@ -174,7 +174,7 @@ def day_capacity(score: float, electorate: int | None) -> int:
     return max(MIN_CAPACITY, math.ceil(wanted))
 
 
-def assess(inputs: NeedInputs, today: date, *, weights: NeedWeights = NeedWeights()) -> NeedScore:
+def assess(inputs: NeedInputs, today: date, *, weights: NeedWeights = DEFAULT_WEIGHTS) -> NeedScore:
     """The district's need today, with its ingredients.
 
     A coordinator's statement wins until it expires; after that the result-based

@@ -49,8 +49,6 @@ def lonlat(x: float, y: float) -> tuple[float, float]:
 
 
 _first_item = itemgetter(0)
-# Up to this many candidates, a search measures them in plain Python, beyond in numpy.
-_FEW = 24
 
 
 @dataclass(frozen=True)
@@ -249,7 +247,8 @@ class SpatialIndex:
     def floor_metres(self, lon: float, lat: float, rows: np.ndarray) -> np.ndarray:
         """For each district, metres that measure() cannot go below: the distance to
         its bounding box, at the largest Mercator scale between the point and the
-        box, less twice DISTANCE_TOLERANCE_M (measure() may find 0 m that close)."""
+        box, less twice DISTANCE_TOLERANCE_M: the box is the simplified outline's,
+        and a point inside the real one (0 m) may lie that far outside it."""
         x, y = mercator_xy(lon, lat)
         west, south, east, north = self._bounds[rows].T
         dx = np.maximum(np.maximum(west - x, x - east), 0.0)
@@ -266,15 +265,12 @@ class SpatialIndex:
         x, y = mercator_xy(lon, lat)
         # Each line runs nearest point of the outline -> origin (the prepared one
         # first, or GEOS does not use its index). Inside means 0 m, judged on the
-        # full outline (prepared, so as quick as the simplified one); outside, the
-        # distance is to the simplified outline, and never under 1 m.
+        # full outline; outside, the distance is to the simplified outline, and
+        # never under 1 m.
         lines = shapely.shortest_line(self._outlines[rows], shapely.points((x, y)))
         inside = shapely.contains_xy(self.geometries[rows], lon, lat)
         ends = shapely.get_coordinates(lines)[0::2]
-        if len(rows) > _FEW:
-            found = self._measure_many(rows, inside, ends, x, y, cutoff)
-        else:
-            found = self._measure_few(rows, inside, ends, x, y, cutoff)
+        found = _distances(rows, inside, ends, x, y, cutoff)
         if not found:
             return Reach(lon, lat, [], [], [])
         found.sort(key=_first_item)  # stable: equal distances keep the given order
@@ -307,50 +303,23 @@ class SpatialIndex:
             candidates = candidates[np.array(keep, dtype=bool)]
         return candidates
 
-    @staticmethod
-    def _measure_few(candidates, inside, ends, x, y, cutoff) -> list:
-        """(metres, row, nearest point) per candidate within ``cutoff``, in plain
-        Python: for a few values, floats beat numpy calls, above all with cold CPU
-        caches."""
-        found = []
-        inside, ends = inside.tolist(), ends.tolist()
-        for n, row in enumerate(candidates.tolist()):
-            if inside[n]:
-                found.append((0.0, row, (x, y)))
-                continue
-            far_x, far_y = ends[n]
-            # Mercator stretches by 1 / cos(latitude) = cosh(y / R): undo it halfway along.
-            metres_i = math.hypot(far_x - x, far_y - y) / math.cosh(
-                (far_y + y) / (2 * EARTH_RADIUS)
-            )
-            if cutoff is None or metres_i <= cutoff:
-                found.append((max(metres_i, 1.0), row, (far_x, far_y)))
-        return found
 
-    @staticmethod
-    def _measure_many(candidates, inside, ends, x, y, cutoff) -> list:
-        """The same as _measure_few, in numpy: quicker from a few dozen candidates
-        (a city's wards within an hour)."""
-        far_x = np.where(inside, x, ends[:, 0])
-        far_y = np.where(inside, y, ends[:, 1])
-        metres = np.hypot(far_x - x, far_y - y) / np.cosh((far_y + y) / (2 * EARTH_RADIUS))
-        metres = np.where(inside, 0.0, np.maximum(metres, 1.0))
-        if cutoff is not None:
-            near = metres <= cutoff
-            candidates, metres, far_x, far_y = (
-                candidates[near],
-                metres[near],
-                far_x[near],
-                far_y[near],
-            )
-        return list(
-            zip(
-                metres.tolist(),
-                candidates.tolist(),
-                zip(far_x.tolist(), far_y.tolist(), strict=True),
-                strict=True,
-            )
-        )
+def _distances(rows, inside, ends, x, y, cutoff) -> list:
+    """(metres, row, nearest point) per district within ``cutoff``, in plain Python:
+    a search measures a dozen or so, where floats beat numpy calls (numpy only
+    catches up at ~30 districts), above all with cold CPU caches."""
+    found = []
+    inside, ends = inside.tolist(), ends.tolist()
+    for n, row in enumerate(rows.tolist()):
+        if inside[n]:
+            found.append((0.0, row, (x, y)))
+            continue
+        far_x, far_y = ends[n]
+        # Mercator stretches by 1 / cos(latitude) = cosh(y / R): undo it halfway along.
+        metres = math.hypot(far_x - x, far_y - y) / math.cosh((far_y + y) / (2 * EARTH_RADIUS))
+        if cutoff is None or metres <= cutoff:
+            found.append((max(metres, 1.0), row, (far_x, far_y)))
+    return found
 
 
 def _first(found: Reach, limit: int | None) -> Reach:
