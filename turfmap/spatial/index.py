@@ -1,7 +1,9 @@
 """Point lookups and k-nearest over district polygons with a shapely 2 STRtree.
 
 Measured on this kind of machine (DESIGN.md): ~46,000 point lookups a second
-against ~3,900 for PostGIS with GiST, so both backends use this index.
+against ~3,900 for PostGIS with GiST, so both backends use this index. The tree
+finds the districts near a point; how near each is, and whether the point is
+inside, is worked out by compiled loops over flattened outlines (kernels.py).
 """
 
 from __future__ import annotations
@@ -10,15 +12,20 @@ import math
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
 import shapely
 
+from turfmap.spatial import kernels
+
 EARTH_RADIUS = 6_378_137.0  # the sphere Web Mercator is defined on
 METRES_PER_DEGREE = 111_320.0
 DISTANCE_TOLERANCE_M = 100.0  # distances to a district's edge are this accurate
+# Farther than this from a simplified outline, a point is inside it exactly when
+# it is inside the full one (the simplification moved no edge more than the
+# tolerance; twice that for the Mercator scale varying across a district).
+SETTLED_M = 2 * DISTANCE_TOLERANCE_M
 
 
 def mercator_xy(lon, lat):
@@ -46,9 +53,6 @@ def lonlat(x: float, y: float) -> tuple[float, float]:
     return math.degrees(x / EARTH_RADIUS), math.degrees(
         2 * math.atan(math.exp(y / EARTH_RADIUS)) - math.pi / 2
     )
-
-
-_first_item = itemgetter(0)
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,8 @@ class SpatialIndex:
         # cosine of the latitude halfway along (Mercator is conformal, so within
         # ~0.5% up to a few hundred km, for one projection at build time),
         # on outlines simplified by DISTANCE_TOLERANCE_M: a travel estimate gains
-        # nothing from 10 m detail, and the shortest-line search costs ~4x less.
+        # nothing from 10 m detail, and the nearest-point search costs ~4x less.
+        # Whether a point is inside is asked of the full polygons.
         mercator = shapely.transform(
             self.geometries,
             lambda xy: np.column_stack(mercator_xy(xy[:, 0], xy[:, 1])),
@@ -113,16 +118,8 @@ class SpatialIndex:
         self._mercator = shapely.simplify(mercator, DISTANCE_TOLERANCE_M * scale)
         self._mercator_tree = shapely.STRtree(self._mercator)
         self._bounds = shapely.bounds(self._mercator)
-        # Outside a district, its nearest point lies on its outline, and GEOS finds
-        # that quicker on a line than on a polygon (no point-in-polygon test first),
-        # through a segment index if the line is prepared (not for a polygon). The
-        # index pays from ~40 vertices (seats: ~240; small wards: ~20, where it costs
-        # more than it saves); it is built here, once, not by the first request that
-        # comes near. Whether a point is inside is asked of the full polygons.
-        self._outlines = shapely.boundary(self._mercator)
-        detailed = self._outlines[shapely.get_num_coordinates(self._outlines) > 40]
-        shapely.prepare(detailed)
-        shapely.shortest_line(detailed, shapely.points((0.0, 0.0)))
+        self._rings = kernels.flat_rings(self.geometries)
+        self._blocks = kernels.segment_blocks(kernels.flat_rings(self._mercator))
         slugs = sorted({d.set_slug for d in self.districts})
         self._set_number = {slug: n for n, slug in enumerate(slugs)}
         self._set_of = np.array([self._set_number[d.set_slug] for d in self.districts], dtype=int)
@@ -132,6 +129,16 @@ class SpatialIndex:
         for slug, n in self._set_number.items():
             rows = np.flatnonzero(self._set_of == n)
             self._set_trees[slug] = (shapely.STRtree(self._mercator[rows]), rows)
+        if self.districts:
+            self._compile()
+
+    def _compile(self) -> None:
+        """Have numba compile the search loops (or load them from its cache) now,
+        not in the first request that comes near."""
+        lon, lat = self.districts[0].point_lon, self.districts[0].point_lat
+        rows = np.zeros(1, dtype=np.int64)
+        self.measure(lon, lat, rows, None)
+        self.floor_metres(lon, lat, rows)
 
     def __len__(self) -> int:
         return len(self.districts)
@@ -250,12 +257,7 @@ class SpatialIndex:
         box, less twice DISTANCE_TOLERANCE_M: the box is the simplified outline's,
         and a point inside the real one (0 m) may lie that far outside it."""
         x, y = mercator_xy(lon, lat)
-        west, south, east, north = self._bounds[rows].T
-        dx = np.maximum(np.maximum(west - x, x - east), 0.0)
-        dy = np.maximum(np.maximum(south - y, y - north), 0.0)
-        poleward = np.maximum(np.maximum(np.abs(south), np.abs(north)), abs(y))
-        metres = np.hypot(dx, dy) / np.cosh(poleward / EARTH_RADIUS)
-        return np.maximum(metres - 2 * DISTANCE_TOLERANCE_M, 0.0)
+        return kernels.box_floor(rows, x, y, self._bounds, EARTH_RADIUS, 2 * DISTANCE_TOLERANCE_M)
 
     def measure(self, lon: float, lat: float, rows: np.ndarray, cutoff: float | None) -> Reach:
         """These districts (positions in ``districts``) nearest first, those farther
@@ -263,19 +265,18 @@ class SpatialIndex:
         if len(rows) == 0:
             return Reach(lon, lat, [], [], [])
         x, y = mercator_xy(lon, lat)
-        # Each line runs nearest point of the outline -> origin (the prepared one
-        # first, or GEOS does not use its index). Inside means 0 m, judged on the
-        # full outline; outside, the distance is to the simplified outline, and
-        # never under 1 m.
-        lines = shapely.shortest_line(self._outlines[rows], shapely.points((x, y)))
-        inside = shapely.contains_xy(self.geometries[rows], lon, lat)
-        ends = shapely.get_coordinates(lines)[0::2]
-        found = _distances(rows, inside, ends, x, y, cutoff)
-        if not found:
-            return Reach(lon, lat, [], [], [])
-        found.sort(key=_first_item)  # stable: equal distances keep the given order
-        metres, rows_found, xy = zip(*found, strict=True)
-        return Reach(lon, lat, list(rows_found), list(metres), list(xy))
+        limit = math.inf if cutoff is None else cutoff
+        # Inside means 0 m, judged on the full outline; outside, the distance is to
+        # the simplified outline, and never under 1 m.
+        rows, metres, near_x, near_y = kernels.measure(
+            rows, lon, lat, x, y, limit, *self._geometry_arguments()
+        )
+        xy = list(zip(near_x.tolist(), near_y.tolist(), strict=True))
+        return Reach(lon, lat, rows.tolist(), metres.tolist(), xy)
+
+    def _geometry_arguments(self) -> tuple:
+        """What the compiled loops need of the outlines, in their order."""
+        return EARTH_RADIUS, SETTLED_M, self._rings, self._blocks
 
     def _search(self, lon, lat, radius, set_slug, where, mask=None, cutoff=None) -> Reach:
         """Allowed districts in a box sure to hold all within ``radius``, nearest first."""
@@ -302,24 +303,6 @@ class SpatialIndex:
             keep = [where(self.districts[i]) for i in candidates]
             candidates = candidates[np.array(keep, dtype=bool)]
         return candidates
-
-
-def _distances(rows, inside, ends, x, y, cutoff) -> list:
-    """(metres, row, nearest point) per district within ``cutoff``, in plain Python:
-    a search measures a dozen or so, where floats beat numpy calls (numpy only
-    catches up at ~30 districts), above all with cold CPU caches."""
-    found = []
-    inside, ends = inside.tolist(), ends.tolist()
-    for n, row in enumerate(rows.tolist()):
-        if inside[n]:
-            found.append((0.0, row, (x, y)))
-            continue
-        far_x, far_y = ends[n]
-        # Mercator stretches by 1 / cos(latitude) = cosh(y / R): undo it halfway along.
-        metres = math.hypot(far_x - x, far_y - y) / math.cosh((far_y + y) / (2 * EARTH_RADIUS))
-        if cutoff is None or metres <= cutoff:
-            found.append((max(metres, 1.0), row, (far_x, far_y)))
-    return found
 
 
 def _first(found: Reach, limit: int | None) -> Reach:
