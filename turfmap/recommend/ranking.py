@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
 
 from turfmap.errors import InputError
 from turfmap.scoring.need import NeedScore
@@ -34,33 +33,8 @@ class Constraints:
             raise InputError(f"mode={self.mode!r} is not one of {', '.join(MODES)}")
 
 
-class Option(NamedTuple):
-    """A district a volunteer could go to, with how far and how long (immutable;
-    a tuple because every request makes several: see spatial.index.Nearby)."""
-
-    set_slug: str
-    code: str
-    name: str
-    holder: str | None
-    majority: int | None
-    need: NeedScore
-    metres: float
-    minutes: float
-    walking_minutes: float
-    travel_source: str  # estimate | osrm
-    mode: str = DEFAULT_MODE
-    target_party: str | None = None
-
-
-class Ranked(NamedTuple):
-    option: Option
-    score: float
-    why: str
-    why_parts: dict
-
-
-# A district one volunteer could go to, weighed before any Option is made (a plain
-# tuple: a request weighs up to dozens and shows a handful): code, place value
+# A district one volunteer could go to, as it is weighed (a plain tuple: a request
+# weighs up to dozens and shows a handful): code, place value
 # (need x balance(fill): scoring.need.NeedScore.place_value), remaining need,
 # travel minutes (NaN where the router found no route) and minutes of it on foot.
 Candidate = tuple[str, float, float, float, float]
@@ -116,30 +90,35 @@ def rank(
     return [(position, -score) for score, _, _, position in scored[: constraints.limit]]
 
 
-def explain(option: Option) -> tuple[str, dict]:
-    """One plain sentence and its structured parts.
+def explain(
+    need: NeedScore,
+    holder: str | None,
+    majority: int | None,
+    target_party: str | None,
+    minutes: float,
+    mode: str,
+    source: str,
+) -> tuple[str, dict]:
+    """One plain sentence and its structured parts, for a district with this need
+    and result, ``minutes`` away by ``mode`` (0: the volunteer is in it) as
+    ``source`` (the router: estimate | osrm) puts it.
 
     >>> from turfmap.scoring.need import NeedScore
     >>> need = NeedScore(100, 47, 75, 40, "computed", False, 3, 0.0004, "hold", "Held.")
-    >>> o = Option("s", "E14001279", "Hendon", "Lab", 15, need, 16000, 35.2, 10, "estimate")
-    >>> explain(o)[0]
+    >>> explain(need, "Lab", 15, None, 35.2, "transit", "estimate")[0]
     'Held by 15 votes; 40 of 75 volunteer places filled today; 35 min by transit (estimate).'
-    >>> explain(Option("s", "E14001279", "Hendon", "Lab", 15, need, 0, 0, 0, "estimate",
-    ...                target_party="Lab"))[0]
+    >>> explain(need, "Lab", 15, "Lab", 0, "transit", "estimate")[0]
     'Lab holds it by 15 votes; 40 of 75 volunteer places filled today; you are in this district.'
     """
-    head, need_parts = _need_words(option.need, option.holder, option.majority, option.target_party)
-    if option.minutes == 0:
+    head, need_parts = _need_words(need, holder, majority, target_party)
+    if minutes == 0:
         travel = "you are in this district"
     else:
-        travel = f"{option.minutes:.0f} min by {option.mode} ({option.travel_source})"
+        travel = f"{minutes:.0f} min by {mode} ({source})"
     sentence = f"{head}; {travel}."
-    if option.need.stale_override:
+    if need.stale_override:
         sentence += " A coordinator's note on this district has expired."
-    parts = need_parts | {
-        "travel_minutes": round(option.minutes),
-        "travel_source": option.travel_source,
-    }
+    parts = need_parts | {"travel_minutes": round(minutes), "travel_source": source}
     return sentence, parts
 
 

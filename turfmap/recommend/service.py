@@ -11,14 +11,7 @@ import numpy as np
 
 from turfmap.errors import InputError, SourceUnavailable
 from turfmap.recommend.board import DistrictNeed, NeedBoard
-from turfmap.recommend.ranking import (
-    MIN_REMAINING,
-    Constraints,
-    Option,
-    Ranked,
-    explain,
-    rank,
-)
+from turfmap.recommend.ranking import MIN_REMAINING, Constraints, explain, rank
 from turfmap.spatial.index import Reach, SpatialIndex
 from turfmap.travel.estimate import fewest_minutes, max_metres, travel_factor, walking_minutes
 from turfmap.travel.router import EstimateRouter, Router
@@ -67,20 +60,14 @@ def recommend(
     found, home, trip, chosen = _best_within(
         index, board, columns, router, origin, reach, slug, constraints
     )
-    ranked = [
-        Ranked(option, score, *explain(option))
-        for option, score in _options(columns, found, trip, chosen)
-    ]
+    ranked = _ranked(columns, found, trip, chosen, constraints)
     note = trip.note
     if not ranked and home is None:
         # At sea or abroad: still show where the nearest districts are.
         nearest = index.nearest_reach(origin.lon, origin.lat, k=constraints.limit, set_slug=slug)
         trip = _trip(router, nearest, constraints.mode)
         in_order = [(position, 0.0) for position in range(len(nearest.rows))]
-        ranked = [
-            Ranked(option, 0.0, *explain(option))
-            for option, _ in _options(columns, nearest, trip, in_order)
-        ]
+        ranked = _ranked(columns, nearest, trip, in_order, constraints)
         note = f"No district within {constraints.max_minutes:g} minutes; these are the nearest."
     return {
         "origin": {"lat": origin.lat, "lon": origin.lon, "postcode": origin.postcode},
@@ -94,7 +81,7 @@ def recommend(
             "short_walks": constraints.short_walks,
         },
         "district": _home(board, slug, home, constraints),
-        "recommendations": [_ranked_dict(r, board, slug, constraints) for r in ranked],
+        "recommendations": ranked,
         "note": note,
     }
 
@@ -211,32 +198,45 @@ def _trip(router: Router, found: Reach, mode: str) -> Trip:
     return Trip(mode, found.metres, minutes, walking, source, note)
 
 
-def _options(columns, found: Reach, trip: Trip, chosen):
-    """An Option for each chosen (position, score) with a need entry and a route."""
+def _ranked(columns, found: Reach, trip: Trip, chosen, constraints) -> list[dict]:
+    """The answer for each chosen (position, score) with a need entry and a route."""
+    ranked = []
     for position, score in chosen:
         entry: DistrictNeed | None = columns.entries[found.rows[position]]
         minutes = trip.minutes[position]
         if entry is None or math.isnan(minutes):
             continue
-        metres, walking = trip.metres[position], trip.walking[position]
-        yield _option(entry, metres, minutes, walking, trip.source, trip.mode), score
-
-
-def _option(entry: DistrictNeed, metres, minutes, walking, source, mode) -> Option:
-    return Option(
-        entry.set_slug,
-        entry.code,
-        entry.name,
-        entry.holder,
-        entry.majority,
-        entry.need,
-        metres,
-        minutes,
-        walking,
-        source,
-        mode,
-        entry.target_party,
-    )
+        why, parts = explain(
+            entry.need,
+            entry.holder,
+            entry.majority,
+            entry.target_party,
+            minutes,
+            trip.mode,
+            trip.source,
+        )
+        # The need's figures as explain() rounded them once per need (rounding to a
+        # number of digits is among the dearer things a recommendation does).
+        ranked.append(
+            {
+                "code": entry.code,
+                "name": entry.name,
+                "set": entry.set_slug,
+                "need": parts["need"],
+                "remaining_need": parts["remaining_need"],
+                "margin": parts["margin"],
+                "holder": entry.holder,
+                "majority": entry.majority,
+                "travel_minutes": round(minutes, 1),
+                "travel_source": trip.source,
+                "distance_km": round(trip.metres[position] / 1000, 2),
+                "score": round(score, 2),
+                "why": why,
+                "why_parts": parts,
+                "sessions": _sessions(entry, constraints),
+            }
+        )
+    return ranked
 
 
 def _home(board, slug, home, constraints) -> dict | None:
@@ -246,8 +246,8 @@ def _home(board, slug, home, constraints) -> dict | None:
     entry = board.get(slug, home.code)
     if entry is None:
         return {"code": home.code, "name": home.name, "need": None}
-    option = _option(entry, 0.0, 0.0, 0.0, "estimate", constraints.mode)
-    why, parts = explain(option)
+    result = (entry.need, entry.holder, entry.majority, entry.target_party)
+    why, parts = explain(*result, 0.0, constraints.mode, "estimate")
     return {
         "code": entry.code,
         "name": entry.name,
@@ -257,30 +257,6 @@ def _home(board, slug, home, constraints) -> dict | None:
         "remaining_need": parts["remaining_need"],
         "why": why,
         "why_parts": parts,
-        "sessions": _sessions(entry, constraints),
-    }
-
-
-def _ranked_dict(ranked: Ranked, board, slug, constraints) -> dict:
-    option, parts = ranked.option, ranked.why_parts
-    entry = board.get(slug, option.code)
-    # The need's figures as explain() rounded them once per need (rounding to a
-    # number of digits is among the dearer things a recommendation does).
-    return {
-        "code": option.code,
-        "name": option.name,
-        "set": slug,
-        "need": parts["need"],
-        "remaining_need": parts["remaining_need"],
-        "margin": parts["margin"],
-        "holder": option.holder,
-        "majority": option.majority,
-        "travel_minutes": round(option.minutes, 1),
-        "travel_source": option.travel_source,
-        "distance_km": round(option.metres / 1000, 2),
-        "score": round(ranked.score, 2),
-        "why": ranked.why,
-        "why_parts": ranked.why_parts,
         "sessions": _sessions(entry, constraints),
     }
 

@@ -29,47 +29,44 @@ BLOCK = 16  # segments per block: each block's box lets the search skip it whole
 
 class Rings(NamedTuple):
     """Every ring of every district: district d owns rings owner[d]:owner[d + 1],
-    ring r the vertices start[r]:start[r + 1] of xs, ys (closed: first == last)."""
+    ring r the vertices start[r]:start[r + 1] of xy (closed: first == last), and
+    box[r] is its (minx, miny, maxx, maxy). Few arrays, each read whole by the
+    compiled loops: every array passed costs a call its own unpacking, and x and
+    y side by side share a cache line."""
 
     owner: np.ndarray
     start: np.ndarray
-    xs: np.ndarray
-    ys: np.ndarray
-    bounds: np.ndarray  # each ring's (minx, miny, maxx, maxy)
+    box: np.ndarray
+    xy: np.ndarray
 
 
 class Blocks(NamedTuple):
-    """An outline's segments in runs of BLOCK with their boxes: district d owns
-    blocks owner[d]:owner[d + 1]; block b the segments from vertex start[b] to
-    end[b] of xs, ys, and head_x[b], head_y[b] is its first vertex (kept beside
-    the boxes, so that bounding a district's distance touches no other vertex)."""
+    """An outline's segments in runs of BLOCK: district d owns blocks
+    owner[d]:owner[d + 1]; block b the segments from vertex span[b, 0] to span[b, 1]
+    of xy, and box[b] is (minx, miny, maxx, maxy, x, y) with its first vertex last
+    (beside the box, so that bounding a district's distance touches no vertex)."""
 
     owner: np.ndarray
-    start: np.ndarray
-    end: np.ndarray
-    bounds: np.ndarray
-    head_x: np.ndarray
-    head_y: np.ndarray
-    xs: np.ndarray
-    ys: np.ndarray
+    span: np.ndarray
+    box: np.ndarray
+    xy: np.ndarray
 
 
 def flat_rings(geometries: np.ndarray) -> Rings:
     """The rings of (multi)polygons, one district per geometry.
 
     >>> r = flat_rings(np.array([shapely.box(0, 0, 2, 2), shapely.box(5, 5, 6, 6)]))
-    >>> r.owner.tolist(), r.start.tolist(), r.bounds[1].tolist()
-    ([0, 1, 2], [0, 5, 10], [5.0, 5.0, 6.0, 6.0])
+    >>> r.owner.tolist(), r.start.tolist(), r.box[1].tolist(), r.xy.shape
+    ([0, 1, 2], [0, 5, 10], [5.0, 5.0, 6.0, 6.0], (10, 2))
     """
     parts, part_owner = shapely.get_parts(geometries, return_index=True)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
-    coords, vertex_ring = shapely.get_coordinates(rings, return_index=True)
+    xy, vertex_ring = shapely.get_coordinates(rings, return_index=True)
     return Rings(
         np.searchsorted(part_owner[ring_part], np.arange(len(geometries) + 1)),
         np.searchsorted(vertex_ring, np.arange(len(rings) + 1)),
-        np.ascontiguousarray(coords[:, 0]),
-        np.ascontiguousarray(coords[:, 1]),
-        shapely.bounds(rings),
+        shapely.bounds(rings).reshape(-1, 4),
+        np.ascontiguousarray(xy),
     )
 
 
@@ -77,8 +74,8 @@ def segment_blocks(rings: Rings) -> Blocks:
     """The rings' segments cut into blocks of at most BLOCK, never across rings.
 
     >>> b = segment_blocks(flat_rings(np.array([shapely.box(0, 0, 2, 2)])))
-    >>> b.owner.tolist(), b.start.tolist(), b.end.tolist(), b.bounds.tolist()
-    ([0, 1], [0], [4], [[0.0, 0.0, 2.0, 2.0]])
+    >>> b.owner.tolist(), b.span.tolist(), b.box.tolist()
+    ([0, 1], [[0, 4]], [[0.0, 0.0, 2.0, 2.0, 2.0, 0.0]])
     """
     ring_start, ring_last = rings.start[:-1], rings.start[1:] - 1
     per_ring = np.maximum(-(-(ring_last - ring_start) // BLOCK), 0)
@@ -88,20 +85,18 @@ def segment_blocks(rings: Rings) -> Blocks:
     start = ring_start[ring_of_block] + BLOCK * nth_in_ring
     end = np.minimum(start + BLOCK, ring_last[ring_of_block])
     # Each block's vertices start[b]..end[b]: reduceat over (start, end + 1) pairs,
-    # keeping every other answer (a padding value makes end + 1 always an index).
+    # keeping every other answer (a padding row makes end + 1 always an index).
     pairs = np.column_stack([start, end + 1]).ravel()
-    xs, ys = np.append(rings.xs, 0.0), np.append(rings.ys, 0.0)
-    bounds = np.column_stack(
+    xy = np.vstack([rings.xy, [[0.0, 0.0]]])
+    box = np.column_stack(
         [
-            np.minimum.reduceat(xs, pairs)[0::2],
-            np.minimum.reduceat(ys, pairs)[0::2],
-            np.maximum.reduceat(xs, pairs)[0::2],
-            np.maximum.reduceat(ys, pairs)[0::2],
+            np.minimum.reduceat(xy, pairs)[0::2],
+            np.maximum.reduceat(xy, pairs)[0::2],
+            rings.xy[start],
         ]
     )
     owner = blocks_before_ring[rings.owner]
-    head_x, head_y = rings.xs[start], rings.ys[start]
-    return Blocks(owner, start, end, bounds, head_x, head_y, rings.xs, rings.ys)
+    return Blocks(owner, np.column_stack([start, end]), box.reshape(-1, 6), rings.xy)
 
 
 @njit(cache=True, nogil=True)
@@ -148,21 +143,21 @@ def _nearest(d, x, y, blocks):
     """(squared distance, x, y) of the nearest point of district d's outline. Each
     block's first vertex bounds the answer from above, so the blocks whose box is
     farther than the best so far are skipped."""
-    start, end, bounds, xs, ys = blocks.start, blocks.end, blocks.bounds, blocks.xs, blocks.ys
+    span, box, xy = blocks.span, blocks.box, blocks.xy
     first, last = blocks.owner[d], blocks.owner[d + 1]
     best, best_x, best_y = np.inf, 0.0, 0.0
     for b in range(first, last):
-        squared = (blocks.head_x[b] - x) ** 2 + (blocks.head_y[b] - y) ** 2
+        squared = (box[b, 4] - x) ** 2 + (box[b, 5] - y) ** 2
         if squared < best:
-            best, best_x, best_y = squared, blocks.head_x[b], blocks.head_y[b]
+            best, best_x, best_y = squared, box[b, 4], box[b, 5]
     for b in range(first, last):
-        gap_x = max(bounds[b, 0] - x, x - bounds[b, 2], 0.0)
-        gap_y = max(bounds[b, 1] - y, y - bounds[b, 3], 0.0)
+        gap_x = max(box[b, 0] - x, x - box[b, 2], 0.0)
+        gap_y = max(box[b, 1] - y, y - box[b, 3], 0.0)
         if gap_x * gap_x + gap_y * gap_y >= best:
             continue
-        for v in range(start[b], end[b]):
-            ax, ay = xs[v], ys[v]
-            dx, dy = xs[v + 1] - ax, ys[v + 1] - ay
+        for v in range(span[b, 0], span[b, 1]):
+            ax, ay = xy[v, 0], xy[v, 1]
+            dx, dy = xy[v + 1, 0] - ax, xy[v + 1, 1] - ay
             length = dx * dx + dy * dy
             t = 0.0
             if length > 0.0:
@@ -178,13 +173,13 @@ def _nearest(d, x, y, blocks):
 def _crossings(d, x, y, blocks):
     """How many of district d's outline segments a ray from (x, y) towards +x
     crosses; blocks wholly above, below or left of the point cannot."""
-    start, end, bounds, xs, ys = blocks.start, blocks.end, blocks.bounds, blocks.xs, blocks.ys
+    span, box, xy = blocks.span, blocks.box, blocks.xy
     crossings = 0
     for b in range(blocks.owner[d], blocks.owner[d + 1]):
-        if y < bounds[b, 1] or y > bounds[b, 3] or x > bounds[b, 2]:
+        if y < box[b, 1] or y > box[b, 3] or x > box[b, 2]:
             continue
-        for v in range(start[b], end[b]):
-            crossings += _crosses(x, y, xs[v], ys[v], xs[v + 1], ys[v + 1])
+        for v in range(span[b, 0], span[b, 1]):
+            crossings += _crosses(x, y, xy[v, 0], xy[v, 1], xy[v + 1, 0], xy[v + 1, 1])
     return crossings
 
 
@@ -193,13 +188,13 @@ def _inside(d, x, y, rings):
     """Whether (x, y) is inside district d: the even-odd rule over all its rings,
     so that holes and islands count as they should; only rings whose box holds the
     point are walked."""
-    start, bounds, xs, ys = rings.start, rings.bounds, rings.xs, rings.ys
+    start, box, xy = rings.start, rings.box, rings.xy
     crossings = 0
     for r in range(rings.owner[d], rings.owner[d + 1]):
-        if x < bounds[r, 0] or x > bounds[r, 2] or y < bounds[r, 1] or y > bounds[r, 3]:
+        if x < box[r, 0] or x > box[r, 2] or y < box[r, 1] or y > box[r, 3]:
             continue
         for v in range(start[r], start[r + 1] - 1):
-            crossings += _crosses(x, y, xs[v], ys[v], xs[v + 1], ys[v + 1])
+            crossings += _crosses(x, y, xy[v, 0], xy[v, 1], xy[v + 1, 0], xy[v + 1, 1])
     return crossings % 2 == 1
 
 
