@@ -37,15 +37,15 @@ def recommendations():
         short_walks=params.flag(args, "short_walks"),
     )
     origin = _origin(args)
-    found = recommend(
-        services().spatial.get(),
-        services().board.get(),
-        services().router,
+    ours = services()
+    return recommend(
+        ours.spatial.get(),
+        ours.board.get(),
+        ours.router,
         origin,
         constraints,
         args.get("set") or None,
     )
-    return found
 
 
 def _origin(args) -> Origin:
