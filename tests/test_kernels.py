@@ -125,3 +125,14 @@ def test_sets_on_two_continents_and_a_district_across_the_antimeridian():
     assert lonlat(*found.xy[0]) == pytest.approx((-175.0, 52.0))
     nearest = index.nearest_reach(-1.79, 52.31, 2)
     assert nearest.rows == [3, 1] and 0 < nearest.metres[0] < 2_000
+
+
+def test_home_among_is_the_point_lookup(index):
+    """The home district found among a search's candidates is district_at()'s, near
+    borders and anywhere, and at sea none."""
+    points = [*near_borders(index, 1500, 6).tolist(), *uk_points(500, 7).tolist()]
+    for lon, lat in points:
+        rows = index.rows_near(lon, lat, 5_000, set_slug="westminster-2024")
+        expected = index.district_at(lon, lat, "westminster-2024")
+        assert index.home_among(lon, lat, rows, "westminster-2024") == (expected or [None])[0]
+    assert index.home_among(-30.0, 50.0, np.zeros(0, dtype=np.int64), "westminster-2024") is None

@@ -378,7 +378,7 @@ def test_recommendations_are_the_best_of_everything_within_reach(uk_app, constra
             set_slug=slug,
             mask=board.worth_a_trip(index, slug, MIN_REMAINING),
         )
-        home = service._home_district(index, everything, slug)
+        home = (index.district_at(origin.lon, origin.lat, slug) or [None])[0]
         trip = service._trip(router, everything, rules.mode)
         candidates = [
             (columns.codes[row], columns.place_value[row], columns.remaining[row], m, w)

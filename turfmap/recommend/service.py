@@ -98,16 +98,11 @@ def _best_within(index, board, columns, router, origin, reach, slug, constraints
     no unmeasured district could displace it. A city's hundreds of wards within an
     hour then cost little more than a handful of seats. A real router's times have
     no such floor: it is asked once, for the MAX_CANDIDATES highest place values."""
-    rows = index.rows_near(
-        origin.lon,
-        origin.lat,
-        reach,
-        set_slug=slug,
-        mask=board.worth_a_trip(index, slug, MIN_REMAINING),
-    )
+    nearby = index.rows_near(origin.lon, origin.lat, reach, set_slug=slug)
+    rows = nearby[board.worth_a_trip(index, slug, MIN_REMAINING)[nearby]]
     home = None
     if constraints.own_area_only:
-        home = _home_at(index, origin.lon, origin.lat, slug)
+        home = index.home_among(origin.lon, origin.lat, nearby, slug)
         rows = rows[[columns.codes[row] == getattr(home, "code", None) for row in rows]]
     estimate = router.name == "estimate"
     take = FIRST_ROUND + constraints.limit if estimate else MAX_CANDIDATES
@@ -116,7 +111,7 @@ def _best_within(index, board, columns, router, origin, reach, slug, constraints
     while True:
         found = index.measure(origin.lon, origin.lat, rows[: min(take, last)], reach)
         if not constraints.own_area_only:
-            home = _home_district(index, found, slug)
+            home = _home_district(index, found, nearby, slug)
         trip = _trip(router, found, constraints.mode)
         candidates = [
             (columns.codes[row], columns.place_value[row], columns.remaining[row], m, walking)
@@ -154,18 +149,14 @@ def _settled(chosen: list[tuple[int, float]], limit: int, best_unmeasured: float
     return len(chosen) == limit and chosen[-1][1] > best_unmeasured
 
 
-def _home_at(index: SpatialIndex, lon: float, lat: float, slug: str):
-    at = index.district_at(lon, lat, slug)
-    return at[0] if at else None
-
-
-def _home_district(index: SpatialIndex, found: Reach, slug: str):
+def _home_district(index: SpatialIndex, found: Reach, nearby: np.ndarray, slug: str):
     """The district the point is in. The search has found it already (0 m away)
-    when it is worth a trip; otherwise, or on a border between two, ask the index."""
+    when it is worth a trip; otherwise, or on a border between two, look among all
+    the districts near it (``nearby``: the search's box, before any mask)."""
     inside = [row for row, metres in zip(found.rows, found.metres, strict=True) if metres == 0]
     if len(inside) == 1:
         return index.districts[inside[0]]
-    return _home_at(index, found.lon, found.lat, slug)
+    return index.home_among(found.lon, found.lat, nearby, slug)
 
 
 class Trip(NamedTuple):

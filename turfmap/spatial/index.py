@@ -119,6 +119,7 @@ class SpatialIndex:
         self._mercator_tree = shapely.STRtree(self._mercator)
         self._bounds = shapely.bounds(self._mercator)
         self._rings = kernels.flat_rings(self.geometries)
+        self._lonlat_bounds = shapely.bounds(self.geometries).reshape(-1, 4)
         self._blocks = kernels.segment_blocks(kernels.flat_rings(self._mercator))
         slugs = sorted({d.set_slug for d in self.districts})
         self._set_number = {slug: n for n, slug in enumerate(slugs)}
@@ -139,6 +140,7 @@ class SpatialIndex:
         rows = np.zeros(1, dtype=np.int64)
         self.measure(lon, lat, rows, None)
         self.floor_metres(lon, lat, rows)
+        self.home_among(lon, lat, rows, self.districts[0].set_slug)
 
     def __len__(self) -> int:
         return len(self.districts)
@@ -250,6 +252,22 @@ class SpatialIndex:
         if set_slug is not None and set_slug not in self._set_number:
             return np.zeros(0, dtype=int)
         return self._box_rows(lon, lat, metres, set_slug, None, mask)
+
+    def home_among(
+        self, lon: float, lat: float, rows: np.ndarray, set_slug: str
+    ) -> IndexedDistrict | None:
+        """The district of ``set_slug`` holding the point, looked for first among
+        ``rows`` (a search's candidates there, already at hand); where none or two
+        of them answer (a border, a box too small to meet it, or at sea),
+        district_at() decides: the first district covering it, or None."""
+        x, y = mercator_xy(lon, lat)
+        inside = kernels.containing(
+            rows, lon, lat, x, y, *self._geometry_arguments(), self._lonlat_bounds
+        )
+        if len(inside) == 1:
+            return self.districts[inside[0]]
+        at = self.district_at(lon, lat, set_slug)
+        return at[0] if at else None
 
     def floor_metres(self, lon: float, lat: float, rows: np.ndarray) -> np.ndarray:
         """For each district, metres that measure() cannot go below: the distance to

@@ -117,6 +117,22 @@ def measure(rows, lon, lat, x, y, cutoff, earth_radius, settled, rings, blocks):
 
 
 @njit(cache=True, nogil=True)
+def containing(rows, lon, lat, x, y, earth_radius, settled, rings, blocks, bounds):
+    """Those of ``rows`` holding the point (their boxes in degrees in ``bounds``), as
+    _sized() judges it. On a border shared by two, either may answer, or none."""
+    found = np.empty(len(rows), dtype=np.int64)
+    n = 0
+    for k in range(len(rows)):
+        d = rows[k]
+        if lon < bounds[d, 0] or lon > bounds[d, 2] or lat < bounds[d, 1] or lat > bounds[d, 3]:
+            continue
+        if _sized(d, lon, lat, x, y, earth_radius, settled, rings, blocks)[0] == 0.0:
+            found[n] = d
+            n += 1
+    return found[:n]
+
+
+@njit(cache=True, nogil=True)
 def _sized(d, lon, lat, x, y, earth_radius, settled, rings, blocks):
     """(metres, x, y) from the point (lon, lat; x, y in Web Mercator) to district d:
     (0, the point) when inside, else the metres to the nearest point of its
