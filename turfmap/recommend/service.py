@@ -237,8 +237,15 @@ def _home(board, slug, home, constraints) -> dict | None:
     entry = board.get(slug, home.code)
     if entry is None:
         return {"code": home.code, "name": home.name, "need": None}
-    result = (entry.need, entry.holder, entry.majority, entry.target_party)
-    why, parts = explain(*result, 0.0, constraints.mode, "estimate")
+    why, parts = explain(
+        entry.need,
+        entry.holder,
+        entry.majority,
+        entry.target_party,
+        0.0,
+        constraints.mode,
+        "estimate",
+    )
     return {
         "code": entry.code,
         "name": entry.name,

@@ -244,14 +244,13 @@ class SpatialIndex:
         metres: float,
         *,
         set_slug: str | None = None,
-        mask: np.ndarray | None = None,
     ) -> np.ndarray:
-        """Positions of the allowed districts in a box sure to hold all within
-        ``metres``, unmeasured and in no order: cheap (one tree query), for a caller
-        that measures only the most promising of them (measure())."""
+        """Positions of the districts in a box sure to hold all within ``metres``,
+        unmeasured and in no order: cheap (one tree query), for a caller that
+        measures only the most promising of them (measure())."""
         if set_slug is not None and set_slug not in self._set_number:
             return np.zeros(0, dtype=int)
-        return self._box_rows(lon, lat, metres, set_slug, None, mask)
+        return self._box_rows(lon, lat, metres, set_slug, None, None)
 
     def home_among(
         self, lon: float, lat: float, rows: np.ndarray, set_slug: str
