@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# `make run` is development mode: the development secret key and the SQLite file
+# under instance/ are allowed (README, "Production", for everything else).
+run: export TURFMAP_DEBUG ?= 1
 run: setup
 	$(BIN)/turfmap db upgrade
 	$(BIN)/turfmap demo --if-empty

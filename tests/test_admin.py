@@ -230,7 +230,7 @@ def test_sign_in_is_throttled(workspace):
     refused = statuses[10]
     assert refused.status_code == 429
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
-    assert "Too many sign-in attempts from this address" in refused.get_data(as_text=True)
+    assert "Too many sign-in attempts from here" in refused.get_data(as_text=True)
 
 
 def test_a_signed_in_coordinator_stays_signed_in_across_the_api(workspace):
@@ -255,10 +255,13 @@ def test_cookies_are_secure_by_default(monkeypatch):
     from turfmap import create_app
 
     monkeypatch.delenv("TURFMAP_SECURE_COOKIES", raising=False)
-    app = create_app({"TURFMAP_DATABASE_URL": "sqlite://"})
+    app = create_app({"TURFMAP_DATABASE_URL": "sqlite://", "TESTING": True})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
     monkeypatch.setenv("TURFMAP_SECURE_COOKIES", "0")
     assert (
-        create_app({"TURFMAP_DATABASE_URL": "sqlite://"}).config["SESSION_COOKIE_SECURE"] is False
+        create_app({"TURFMAP_DATABASE_URL": "sqlite://", "TESTING": True}).config[
+            "SESSION_COOKIE_SECURE"
+        ]
+        is False
     )

@@ -142,7 +142,10 @@ def test_serve_answers_on_its_port(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = os.environ | {"TURFMAP_DATABASE_URL": app.config["TURFMAP_DATABASE_URL"]}
+    env = os.environ | {
+        "TURFMAP_DATABASE_URL": app.config["TURFMAP_DATABASE_URL"],
+        "TURFMAP_DEBUG": "1",
+    }
     turfmap = Path(sys.executable).with_name("turfmap")
     server = subprocess.Popen(
         [str(turfmap), "serve", "--port", str(port)],

@@ -68,18 +68,22 @@ def test_another_key_rebuilds_at_once(db):
     assert store.builds == [(1, "2026-11-23"), (1, "2026-11-24")]
 
 
-def test_a_local_change_is_applied_without_a_rebuild(db):
+def test_a_local_change_shows_at_once_and_the_next_check_rebuilds(db):
+    """The stale adoption that kept a worker wrong for good: after its own write it
+    took the store's new token as its own, so a write another server made just
+    before was never seen. Now the next check rebuilds from the store."""
     store = Store()
-    held = Refreshing(db, build=store.build, token=store.token, check_seconds=0)
+    held = Refreshing(db, build=store.build, token=store.token, check_seconds=3600)
     held.get()
-    store.version = 2  # the write this process just made moves the token...
+    store.version = 2  # this process's write moves the token, and perhaps another's did
 
     def count(value):
         value["commitments"] += 1
 
     held.update(count)
-    value = held.get()  # ...and is not taken for someone else's change
-    assert value["commitments"] == 1 and len(store.builds) == 1
+    assert held.get()["commitments"] == 1 and len(store.builds) == 1  # at once, no rebuild
+    held.recheck()
+    assert held.get()["version"] == 2 and len(store.builds) == 2  # the store has the last word
 
 
 def test_invalidate_and_after_build(db):

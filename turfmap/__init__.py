@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
+import sys
+
 from flask import Flask
 
-from turfmap.config import Settings
+JSON_BODY_LIMIT = 16 * 1024  # every request body but the workspace's file uploads
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Build the Flask app. ``test_config`` overrides settings read from the environment."""
+class RefusedToStart(SystemExit):
+    """The configuration is unsafe outside development mode. Exit status 3 is what
+    gunicorn's arbiter reads as "worker failed to boot": it stops, rather than
+    restarting workers that would refuse again, forever."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(3)
+        self.problems = problems
+
+    def __str__(self) -> str:
+        return "; ".join(self.problems)
+
+
+def create_app(test_config: dict | None = None, *, serving: bool = True) -> Flask:
+    """Build the Flask app. ``test_config`` overrides settings read from the environment.
+
+    Outside development mode (TURFMAP_DEBUG, or Flask's testing/debug), the app will
+    not start without a database URL, nor, when it is to serve the web
+    (``serving``), without a strong secret key: it prints why in one line and
+    exits. The CLI's commands other than ``serve`` sign nothing, so they are built
+    with ``serving=False``.
+    """
     from turfmap import extensions
-    from turfmap.config import PROJECT_ROOT
+    from turfmap.config import PROJECT_ROOT, read_settings
     from turfmap.web import register_web
 
     app = Flask(
@@ -19,35 +41,41 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
         template_folder=str(PROJECT_ROOT / "templates"),
     )
-    settings = Settings.from_env()
+    settings = read_settings()
+    app.config.from_mapping(settings)
     app.config.from_mapping(
-        SECRET_KEY=settings.secret_key,
-        TURFMAP_DATABASE_URL=settings.database_url,
+        SECRET_KEY=settings["TURFMAP_SECRET_KEY"],
         TURFMAP_DATABASE_SCHEMA=None,
-        TURFMAP_TARGET_PARTY=settings.target_party,
-        TURFMAP_DATA_DIR=settings.data_dir,
-        TURFMAP_CACHE_DIR=settings.cache_dir,
-        TURFMAP_FETCH_MIRROR=settings.fetch_mirror,
-        TURFMAP_INDEX_CHECK_SECONDS=settings.index_check_seconds,
-        TURFMAP_ROUTER_URL=settings.router_url,
-        TURFMAP_HOLD_WEIGHT=settings.hold_weight,
-        TURFMAP_GAIN_WEIGHT=settings.gain_weight,
-        TURFMAP_MARGIN_SCALE=settings.margin_scale,
-        TURFMAP_TILES=settings.tiles,
-        TURFMAP_FRAME_ANCESTORS=settings.frame_ancestors,
-        TURFMAP_LOGIN_LIMIT="10 per minute",
-        TURFMAP_TIMEZONE=settings.timezone,
-        MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,
+        MAX_CONTENT_LENGTH=settings["TURFMAP_MAX_UPLOAD_MB"] * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         # Browsers treat http://localhost as secure, so this holds for `make run` too.
-        SESSION_COOKIE_SECURE=settings.secure_cookies,
-        REMEMBER_COOKIE_SECURE=settings.secure_cookies,
+        SESSION_COOKIE_SECURE=settings["TURFMAP_SECURE_COOKIES"],
+        REMEMBER_COOKIE_SECURE=settings["TURFMAP_SECURE_COOKIES"],
         REMEMBER_COOKIE_HTTPONLY=True,
         WTF_CSRF_TIME_LIMIT=None,  # a form left open over lunch still submits
     )
     if test_config:
         app.config.update(test_config)
+    _development_defaults_or_refuse(app, serving=serving)
     extensions.init_app(app)
     register_web(app)
     return app
+
+
+def development_mode(app: Flask) -> bool:
+    return bool(app.config["TURFMAP_DEBUG"] or app.testing or app.debug)
+
+
+def _development_defaults_or_refuse(app: Flask, *, serving: bool) -> None:
+    from turfmap.config import DEV_DATABASE_URL, DEV_SECRET_KEY, production_problems
+
+    config = app.config
+    if development_mode(app):
+        config["TURFMAP_DATABASE_URL"] = config["TURFMAP_DATABASE_URL"] or DEV_DATABASE_URL
+        config["SECRET_KEY"] = config["SECRET_KEY"] or DEV_SECRET_KEY
+        return
+    problems = production_problems(config, serving=serving)
+    if problems:
+        print(f"turfmap will not start: {'; '.join(problems)}", file=sys.stderr, flush=True)
+        raise RefusedToStart(problems)

@@ -1,67 +1,88 @@
-"""Settings, read from the environment when the app or CLI starts (never at import time)."""
+"""Settings: one table, read from the environment when the app or CLI starts (never
+at import time). Each row names the variable, its default, how its text is parsed
+and what it means; ``create_app`` applies the table, and a test checks the README's
+settings table against it, so a setting cannot be added, renamed or dropped
+without its documentation following.
+"""
 
 from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from limits import parse_many
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET_KEY = "dev-only-not-secret"
+MIN_SECRET_LENGTH = 32
+DEV_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'instance' / 'turfmap.sqlite3'}"
+
+
+class SettingError(ValueError):
+    """A setting's value cannot be used; the message names the variable."""
 
 
 @dataclass(frozen=True)
-class Settings:
-    database_url: str
-    secret_key: str
-    target_party: str
-    data_dir: Path | None
-    cache_dir: Path
-    fetch_mirror: str | None
-    index_check_seconds: float
-    router_url: str | None
-    hold_weight: float
-    gain_weight: float
-    margin_scale: float
-    tiles: str | None
-    frame_ancestors: str
-    secure_cookies: bool
-    timezone: str
-    max_upload_mb: int
+class Setting:
+    name: str
+    default: str | None  # text, parsed like a value from the environment; None: unset
+    parse: Callable[[str], Any]
+    help: str
+    shown_default: str | None = None  # how the README shows a default that is not literal
 
-    @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
-        env = os.environ if environ is None else environ
-        instance = PROJECT_ROOT / "instance"
-        default_url = f"sqlite:///{instance / 'turfmap.sqlite3'}"
-        data_dir = env.get("TURFMAP_DATA_DIR")
-        return cls(
-            database_url=env.get("TURFMAP_DATABASE_URL", default_url),
-            secret_key=env.get("TURFMAP_SECRET_KEY", "dev-only-not-secret"),
-            target_party=env.get("TURFMAP_TARGET_PARTY", "Lab"),
-            data_dir=Path(data_dir) if data_dir else None,
-            cache_dir=Path(env.get("TURFMAP_CACHE_DIR", PROJECT_ROOT / "data" / "cache")),
-            # A base URL serving the sources' files by name, for deployments behind a mirror.
-            fetch_mirror=env.get("TURFMAP_FETCH_MIRROR") or None,
-            # How often a web worker asks the database whether a generation was
-            # activated elsewhere (CLI, another worker) and its index is stale.
-            index_check_seconds=float(env.get("TURFMAP_INDEX_CHECK_SECONDS", "5")),
-            # An OSRM server's base URL for street-level travel times; unset: estimates.
-            router_url=env.get("TURFMAP_ROUTER_URL") or None,
-            hold_weight=float(env.get("TURFMAP_HOLD_WEIGHT", "1.0")),
-            gain_weight=float(env.get("TURFMAP_GAIN_WEIGHT", "1.0")),
-            # The margin at which a seat's computed need falls to 37 of 100.
-            margin_scale=_margin_scale(env.get("TURFMAP_MARGIN_SCALE", "0.20")),
-            # Background map tiles (a URL template); "none" for no background.
-            tiles=_tiles(env.get("TURFMAP_TILES")),
-            # Who may put /embed in an iframe (a CSP frame-ancestors source list).
-            frame_ancestors=env.get("TURFMAP_FRAME_ANCESTORS", "*"),
-            secure_cookies=env.get("TURFMAP_SECURE_COOKIES", "1") not in ("0", "false", "no"),
-            # Session times typed without an offset (forms, CSV) are in this zone.
-            timezone=env.get("TURFMAP_TIMEZONE", "Europe/London"),
-            # The largest boundary or needs file the workspace accepts.
-            max_upload_mb=int(env.get("TURFMAP_MAX_UPLOAD_MB", "200")),
-        )
+    def documented_default(self) -> str:
+        if self.shown_default is not None:
+            return self.shown_default
+        return "unset" if self.default is None else f"`{self.default}`"
+
+
+def _text(value: str) -> str:
+    return value
+
+
+def _flag(value: str) -> bool:
+    """
+    >>> _flag("1"), _flag("no")
+    (True, False)
+    >>> _flag("perhaps")
+    Traceback (most recent call last):
+    ValueError: 'perhaps' is not one of 1, 0, true, false, yes, no
+    """
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{value!r} is not one of 1, 0, true, false, yes, no")
+
+
+def _number(low: float, high: float) -> Callable[[str], float]:
+    def parse(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number) or not low <= number <= high:
+            raise ValueError(f"{value!r} is not a number from {low:g} to {high:g}")
+        return number
+
+    return parse
+
+
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        if not value.strip().isascii() or not value.strip().isdigit():
+            raise ValueError(f"{value!r} is not a whole number")
+        number = int(value)
+        if not low <= number <= high:
+            raise ValueError(f"{value!r} is not a whole number from {low} to {high}")
+        return number
+
+    return parse
 
 
 def _margin_scale(value: str) -> float:
@@ -72,7 +93,7 @@ def _margin_scale(value: str) -> float:
     >>> _margin_scale("20")
     Traceback (most recent call last):
     ...
-    ValueError: TURFMAP_MARGIN_SCALE must be a share of the vote between 0 and 1, ...; got '20'
+    ValueError: a share of the vote between 0 and 1, such as 0.2, is needed; got '20'
     """
     try:
         scale = float(value)
@@ -80,19 +101,306 @@ def _margin_scale(value: str) -> float:
         scale = math.nan
     if not 0 < scale <= 1:
         raise ValueError(
-            "TURFMAP_MARGIN_SCALE must be a share of the vote between 0 and 1, such as 0.2; "
-            f"got {value!r}"
+            f"a share of the vote between 0 and 1, such as 0.2, is needed; got {value!r}"
         )
     return scale
 
 
-def _tiles(value: str | None) -> str | None:
+def _tiles(value: str) -> str | None:
     """
-    >>> _tiles(None)
+    >>> _tiles("https://tile.openstreetmap.org/{z}/{x}/{y}.png")
     'https://tile.openstreetmap.org/{z}/{x}/{y}.png'
     >>> _tiles("none") is None
     True
     """
-    if value is None or value == "":
-        return "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     return None if value.lower() == "none" else value
+
+
+def _rate(value: str) -> str | None:
+    """A rate such as "10 per minute" (several with ";"), or "none" for no limit.
+
+    >>> _rate("5 per day"), _rate("none")
+    ('5 per day', None)
+    >>> _rate("lots")
+    Traceback (most recent call last):
+    ValueError: 'lots' is not a rate like "10 per minute" (or "none")
+    """
+    if value.strip().lower() == "none":
+        return None
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ValueError(f'{value!r} is not a rate like "10 per minute" (or "none")') from None
+    return value
+
+
+def _public_url(value: str) -> str:
+    """
+    >>> _public_url("https://map.example.org/")
+    'https://map.example.org'
+    >>> _public_url("map.example.org")
+    Traceback (most recent call last):
+    ValueError: 'map.example.org' is not an http(s) URL like https://map.example.org
+    """
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+        raise ValueError(f"{value!r} is not an http(s) URL like https://map.example.org")
+    return value.strip().rstrip("/")
+
+
+def _path(value: str) -> Path:
+    return Path(value)
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "TURFMAP_DEBUG",
+        "0",
+        _flag,
+        "development mode: the development secret key and the SQLite file under "
+        "`instance/` are allowed (`make run` sets it). Never in production",
+    ),
+    Setting(
+        "TURFMAP_DATABASE_URL",
+        None,
+        _text,
+        "SQLAlchemy URL; production: `postgresql+psycopg://user@host/db` with PostGIS. "
+        "Required outside development mode; in development it defaults to "
+        "`sqlite:///instance/turfmap.sqlite3`",
+    ),
+    Setting(
+        "TURFMAP_SECRET_KEY",
+        None,
+        _text,
+        f"signs sign-in cookies, forms and commitment tokens: at least {MIN_SECRET_LENGTH} "
+        "random characters (`python -c 'import secrets; print(secrets.token_urlsafe(48))'`). "
+        "The web app refuses to start without one outside development mode",
+    ),
+    Setting(
+        "TURFMAP_PUBLIC_URL",
+        None,
+        _public_url,
+        "the address the public uses (`https://map.example.org`): every absolute URL "
+        "turfmap writes (embed snippets, calendar links) uses it, never the request's "
+        "Host header, and when set only its host is answered",
+    ),
+    Setting(
+        "TURFMAP_TRUSTED_PROXIES",
+        "0",
+        _whole(0, 5),
+        "how many reverse proxies (nginx, HAProxy) stand in front and set "
+        "`X-Forwarded-For`: rate limits and logs then see the client's address",
+    ),
+    Setting(
+        "TURFMAP_TARGET_PARTY",
+        "Lab",
+        _text,
+        "the party whose side margins are seen from (`Con`, `DEM`, ...)",
+    ),
+    Setting(
+        "TURFMAP_DATA_DIR",
+        None,
+        _path,
+        "folder of pre-downloaded source files for `turfmap demo`",
+    ),
+    Setting(
+        "TURFMAP_CACHE_DIR",
+        str(PROJECT_ROOT / "data" / "cache"),
+        _path,
+        "where `turfmap fetch` keeps downloads (git-ignored)",
+        shown_default="`data/cache`",
+    ),
+    Setting(
+        "TURFMAP_FETCH_MIRROR",
+        None,
+        _text,
+        "base URL serving the source files by name, instead of the publishers",
+    ),
+    Setting(
+        "TURFMAP_INDEX_CHECK_SECONDS",
+        "5",
+        _number(0, 3600),
+        "how often a web worker checks for a newly activated generation or changed needs",
+    ),
+    Setting(
+        "TURFMAP_ROUTER_URL",
+        None,
+        _text,
+        "an OSRM server for street-level travel times (walk, cycle, drive); unset: "
+        "documented estimates",
+    ),
+    Setting(
+        "TURFMAP_HOLD_WEIGHT",
+        "1.0",
+        _number(0, 10),
+        "how much seats to hold count in the need model",
+    ),
+    Setting(
+        "TURFMAP_GAIN_WEIGHT",
+        "1.0",
+        _number(0, 10),
+        "how much seats to gain count in the need model",
+    ),
+    Setting(
+        "TURFMAP_MARGIN_SCALE",
+        "0.20",
+        _margin_scale,
+        "how wide the battleground is: the margin (share of the vote) at which a seat's "
+        "computed need falls to 37 of 100; 20 points behind keeps 37, 40 points behind 1.8",
+    ),
+    Setting(
+        "TURFMAP_TILES",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        _tiles,
+        "background tile URL template; `none` for no background (the map works without one)",
+        shown_default="OpenStreetMap",
+    ),
+    Setting(
+        "TURFMAP_FRAME_ANCESTORS",
+        "*",
+        _text,
+        "which sites may frame `/embed` (CSP `frame-ancestors`); `/admin` may never be framed",
+    ),
+    Setting(
+        "TURFMAP_SECURE_COOKIES",
+        "1",
+        _flag,
+        "session cookies only over HTTPS (browsers count `http://localhost` as secure); "
+        "`0` to turn off",
+    ),
+    Setting(
+        "TURFMAP_TIMEZONE",
+        "Europe/London",
+        _text,
+        "the campaign's clock: session times typed without an offset (forms, CSV) are in "
+        'this zone, and so is "today" for commitments and commitment tokens',
+    ),
+    Setting(
+        "TURFMAP_MAX_UPLOAD_MB",
+        "200",
+        _whole(1, 4096),
+        "the largest file the workspace accepts (boundary files, needs CSV); every other "
+        "request body is limited to 16 KB",
+    ),
+    Setting(
+        "TURFMAP_MAX_UNZIPPED_MB",
+        "1024",
+        _whole(1, 65536),
+        "the most a zipped upload may expand to (all its members together); larger "
+        "archives, and archives of more than 100 files, are refused before reading",
+    ),
+    Setting(
+        "TURFMAP_UPLOAD_RETENTION_HOURS",
+        "24",
+        _number(0, 24 * 90),
+        "how long a previewed but not applied upload is kept before it is deleted "
+        "(applied and cancelled uploads are deleted at once)",
+    ),
+    Setting(
+        "TURFMAP_RATE_LIMIT_STORAGE",
+        "memory://",
+        _text,
+        "where rate-limit counters live (a `limits` storage URL): `memory://` counts per "
+        "worker; with several workers or servers use `redis://host:6379`",
+    ),
+    Setting(
+        "TURFMAP_API_RATE_LIMIT",
+        "600 per minute",
+        _rate,
+        "requests per client address to `/api/` (`none` for no limit)",
+    ),
+    Setting(
+        "TURFMAP_COMMIT_LIMIT",
+        "5 per day",
+        _rate,
+        "accepted recommendations (`POST /api/v1/commitments`) per client address",
+    ),
+    Setting(
+        "TURFMAP_RSVP_LIMIT",
+        "10 per day",
+        _rate,
+        "session sign-ups per client address (API and `/s/<id>` form)",
+    ),
+    Setting(
+        "TURFMAP_RSVP_CONTACT_LIMIT",
+        "3 per day",
+        _rate,
+        "session sign-ups per volunteer contact (email or phone)",
+    ),
+    Setting(
+        "TURFMAP_LOGIN_LIMIT",
+        "10 per minute",
+        _rate,
+        "sign-in attempts per client address, and separately per account",
+    ),
+)
+
+
+def read_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """{variable name: parsed value} for every setting; an unusable value raises a
+    SettingError naming the variable, so a typo stops start-up rather than being
+    silently ignored."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = env.get(setting.name)
+        if raw is None or raw == "":
+            raw = setting.default
+        if raw is None:
+            values[setting.name] = None
+            continue
+        try:
+            values[setting.name] = setting.parse(raw)
+        except ValueError as error:
+            raise SettingError(f"{setting.name}: {error}") from None
+    return values
+
+
+def production_problems(config: Mapping[str, Any], *, serving: bool) -> list[str]:
+    """What stops this configuration running outside development mode.
+
+    >>> for problem in production_problems({"TURFMAP_DATABASE_URL": "postgresql+psycopg://db/x",
+    ...                                     "SECRET_KEY": "k" * 40}, serving=True):
+    ...     print(problem)
+    TURFMAP_SECRET_KEY is too weak: it repeats too few characters; make one with ...
+    >>> for problem in production_problems({"TURFMAP_DATABASE_URL": None}, serving=False):
+    ...     print(problem)
+    TURFMAP_DATABASE_URL is not set: name the database ...
+    """
+    problems = []
+    if not config.get("TURFMAP_DATABASE_URL"):
+        problems.append(
+            "TURFMAP_DATABASE_URL is not set: name the database "
+            "(postgresql+psycopg://user@host/db), or set TURFMAP_DEBUG=1 for the "
+            "development SQLite file"
+        )
+    if serving:
+        weakness = secret_key_weakness(config.get("SECRET_KEY"))
+        if weakness:
+            problems.append(
+                f"TURFMAP_SECRET_KEY is {weakness}; make one with "
+                "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+    return problems
+
+
+def secret_key_weakness(key: str | None) -> str | None:
+    """Why ``key`` cannot sign production cookies, or None when it can.
+
+    >>> secret_key_weakness(None), secret_key_weakness("dev-only-not-secret")
+    ('not set', 'the published development key')
+    >>> secret_key_weakness("short")
+    'too weak: 5 characters, at least 32 are needed'
+    >>> secret_key_weakness("Zr8p0e3yq1gNw6xJbT4vK2mLcH9sA7fD")
+    """
+    if not key:
+        return "not set"
+    if key == DEV_SECRET_KEY:
+        return "the published development key"
+    if len(key) < MIN_SECRET_LENGTH:
+        return f"too weak: {len(key)} characters, at least {MIN_SECRET_LENGTH} are needed"
+    if len(set(key)) < 12:
+        return "too weak: it repeats too few characters"
+    return None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 
 from turfmap.recommend.board import BoardHolder
+from turfmap.recommend.tokens import CommitTokens
 from turfmap.scoring.need import NeedWeights
 from turfmap.spatial.holder import IndexHolder
 from turfmap.store.db import Database
@@ -51,6 +52,7 @@ class Services:
     board: BoardHolder
     router: Router
     geojson: PayloadCache
+    tokens: CommitTokens
 
 
 def init_app(app: Flask) -> Services:
@@ -62,9 +64,16 @@ def init_app(app: Flask) -> Services:
     services = Services(
         db=db,
         spatial=IndexHolder(db, check_seconds=check, after_build=settle_heap),
-        board=BoardHolder(db, weights=weights, check_seconds=check, after_build=settle_heap),
+        board=BoardHolder(
+            db,
+            weights=weights,
+            tz=config["TURFMAP_TIMEZONE"],
+            check_seconds=check,
+            after_build=settle_heap,
+        ),
         router=make_router(config["TURFMAP_ROUTER_URL"]),
         geojson=PayloadCache(),
+        tokens=CommitTokens(config["SECRET_KEY"]),
     )
     app.extensions["turfmap"] = services
     return services
@@ -94,3 +103,23 @@ def settle_heap() -> None:
 
 def services() -> Services:
     return current_app.extensions["turfmap"]
+
+
+def warm_up(app: Flask) -> None:
+    """Build the spatial index and need board now (gunicorn's post_worker_init), so
+    that no visitor's request waits for them, and so that a worker has a last good
+    copy to serve should the database become unreachable."""
+    from sqlalchemy.exc import DBAPIError
+
+    with app.app_context():
+        ours = services()
+        try:
+            ours.spatial.get()
+            ours.board.get()
+        except DBAPIError as error:
+            app.logger.warning("warm-up skipped, the database is unreachable: %s", error.orig)
+
+
+def after_fork(app: Flask) -> None:
+    """In a worker process just forked from a master that made ``app``."""
+    app.extensions["turfmap"].db.engine.dispose(close=False)

@@ -16,6 +16,7 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
+from turfmap.clock import today_in
 from turfmap.scoring.need import NeedInputs, NeedScore, NeedWeights, Override, assess
 from turfmap.store import queries
 from turfmap.store.db import Database
@@ -200,8 +201,15 @@ class BoardHolder(Refreshing[NeedBoard]):
     (checked at most every ``check_seconds``) or the day turns."""
 
     def __init__(
-        self, db: Database, *, weights: NeedWeights, check_seconds: float = 5.0, after_build=None
+        self,
+        db: Database,
+        *,
+        weights: NeedWeights,
+        tz: str = "UTC",
+        check_seconds: float = 5.0,
+        after_build=None,
     ):
+        self.tz = tz  # the campaign's clock decides which day the board is for
         super().__init__(
             db,
             build=lambda session, day: build_board(session, day, weights),
@@ -211,7 +219,7 @@ class BoardHolder(Refreshing[NeedBoard]):
         )
 
     def get(self, today: date | None = None) -> NeedBoard:
-        return super().get(today or date.today())
+        return super().get(today or today_in(self.tz))
 
     def note_commitment(self, set_slug: str, code: str) -> None:
         """Apply a commitment this worker just stored, without a rebuild."""

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from turfmap.config import PROJECT_ROOT
@@ -55,10 +56,6 @@ def upgrade(engine: Engine) -> None:
     command.upgrade(alembic_config(engine), "head")
 
 
-def has_schema(engine: Engine) -> bool:
-    return inspect(engine).has_table("districts")
-
-
 class Database:
     """Holds the engine and session factory; made unbound, bound by ``init``."""
 
@@ -80,6 +77,15 @@ class Database:
         """One unit of work: committed whole, or rolled back whole on any error."""
         with self.session() as session, session.begin():
             yield session
+
+    def reachable(self) -> bool:
+        """Whether the database answers a trivial query now."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except DBAPIError:
+            return False
+        return True
 
     def dispose(self) -> None:
         if self.engine is not None:

@@ -3,19 +3,29 @@
 Built on first use, then rebuilt when a small token read from the store changes
 (an activation, a need edit, an RSVP made by another worker or the CLI). The token
 is read at most every ``check_seconds``, so the hot path is a clock reading.
+
+When the store cannot be reached, the last value built goes on being served (the
+log says so once, and ``state()`` says since when), because an index or need
+board a few seconds old is far better than no answer; only a worker that has
+never built one has nothing to offer, and raises.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
 from collections.abc import Callable, Hashable
+from datetime import UTC, datetime
 from typing import Generic, TypeVar
+
+from sqlalchemy.exc import DBAPIError
 
 from turfmap.store.db import Database
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class Refreshing(Generic[T]):
@@ -45,22 +55,65 @@ class Refreshing(Generic[T]):
         # Never checked: -inf, not 0, because time.monotonic() may start near 0
         # (it counts from boot) and a fresh machine would then look freshly checked.
         self._checked_at = -math.inf
+        self._built_at: datetime | None = None
+        self._unreachable_since: datetime | None = None
 
     def get(self, key: Hashable = None) -> T:
         fresh = time.monotonic() - self._checked_at < self._check_seconds
         if self._value is not None and fresh and key == self._key:
             return self._value
         with self._lock:
-            with self._db.session() as session:
-                token = self._token_of(session, key)
-                built = self._value is None or key != self._key or token != self._token
-                if built:
-                    self._value = self._build(session, key)
-                    self._key, self._token = key, token
+            try:
+                built = self._refresh(key)
+            except DBAPIError as error:
+                if self._value is None or key != self._key:
+                    raise
+                self._note_unreachable(error)
+                built = False
+            else:
+                self._note_reachable()
             if built and self._after_build is not None:
                 self._after_build()
+            # Checked, or failed to: either way ask again only after the interval,
+            # so a stopped database costs one attempt per interval, not one per request.
             self._checked_at = time.monotonic()
             return self._value
+
+    def _refresh(self, key: Hashable) -> bool:
+        with self._db.session() as session:
+            token = self._token_of(session, key)
+            stale = self._value is None or key != self._key or token != self._token
+            if stale:
+                self._value = self._build(session, key)
+                self._key, self._token = key, token
+                self._built_at = datetime.now(UTC)
+        return stale
+
+    def _note_unreachable(self, error: DBAPIError) -> None:
+        if self._unreachable_since is None:
+            self._unreachable_since = datetime.now(UTC)
+            log.warning(
+                "%s: the database is unreachable (%s); serving what was built at %s",
+                type(self).__name__,
+                str(error.orig or error).splitlines()[0],
+                self._built_at,
+            )
+
+    def _note_reachable(self) -> None:
+        if self._unreachable_since is not None:
+            log.warning("%s: the database answers again", type(self).__name__)
+            self._unreachable_since = None
+
+    def state(self) -> dict:
+        """For /readyz: whether a value is built, when, and whether it is being
+        served in place of a fresh one because the database is unreachable."""
+        return {
+            "built": self._value is not None,
+            "built_at": self._built_at.isoformat() if self._built_at else None,
+            "serving_last_good_since": self._unreachable_since.isoformat()
+            if self._unreachable_since
+            else None,
+        }
 
     def recheck(self) -> None:
         """Read the token on next use (after a write this process made)."""
@@ -73,11 +126,11 @@ class Refreshing(Generic[T]):
             self._value = None
 
     def update(self, change: Callable[[T], object]) -> None:
-        """Apply to the current value a change this process has just stored, without
-        a rebuild, and take the store's token as it now stands."""
+        """Apply to the current value a change this process has just stored, so this
+        worker's next answer shows it at once. The store's token is not adopted:
+        another worker's write may have moved it too, and adopting it would hide
+        that write for good; the next check rebuilds instead. No database is asked
+        here, so a write that was stored is never reported as failed."""
         with self._lock:
-            if self._value is None:
-                return
-            change(self._value)
-            with self._db.session() as session:
-                self._token = self._token_of(session, self._key)
+            if self._value is not None:
+                change(self._value)

@@ -1,0 +1,194 @@
+"""Real servers for the tests that need them: gunicorn as production runs it, a
+database a subprocess can reach, and a PostgreSQL cluster of a test's own (to stop
+and start under load)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from sqlalchemy import create_engine, make_url, text
+
+ROOT = Path(__file__).resolve().parents[1]
+STRONG_KEY = "Zr8p0e3yq1gNw6xJbT4vK2mLcH9sA7fDq5Wn"  # for servers under test only
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def production_env(database_url: str | None, **settings: str) -> dict[str, str]:
+    """The environment of a production server: no development mode, and nothing
+    inherited from the test run's own TURFMAP_* settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TURFMAP_")}
+    if database_url:
+        env["TURFMAP_DATABASE_URL"] = database_url
+    return env | settings
+
+
+class Server(subprocess.Popen):
+    """A server process whose output goes to a file (a pipe nobody reads fills up
+    and stalls the server), readable with log()."""
+
+    def log(self) -> str:
+        self.log_file.seek(0)
+        return self.log_file.read()
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], *, workers: int = 2, wait: bool = True):
+    """gunicorn with deploy/gunicorn.conf.py, as the README's production line; yields
+    (process, base URL)."""
+    port = free_port()
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "-c",
+        str(ROOT / "deploy" / "gunicorn.conf.py"),
+        "--no-control-socket",
+        "-w",
+        str(workers),
+        "-b",
+        f"127.0.0.1:{port}",
+        "turfmap:create_app()",
+    ]
+    with tempfile.TemporaryFile("w+") as log_file:
+        process = Server(command, env=env, cwd=ROOT, stdout=log_file, stderr=log_file, text=True)
+        process.log_file = log_file
+        url = f"http://127.0.0.1:{port}"
+        try:
+            if wait:
+                wait_for(f"{url}/healthz", process)
+            yield process, url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def wait_for(url: str, process: subprocess.Popen | None = None, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server exited ({process.returncode}): {process.log()}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+@contextmanager
+def subprocess_database(backend):
+    """A database URL another process can open: a SQLite file, or on PostGIS a
+    database of its own (a schema cannot be named in a URL without search_path's
+    fallback to public, which is how tests once wrote into real tables)."""
+    if backend.name == "sqlite":
+        yield f"sqlite:///{backend.root}/{uuid.uuid4().hex}.sqlite3"
+        return
+    name = f"turfmap_t_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(backend.root, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    url = make_url(backend.root).set(database=name)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE EXTENSION postgis"))
+    engine.dispose()
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+class Cluster:
+    """A PostgreSQL cluster of the test's own, on a free port, that it may stop."""
+
+    def __init__(self):
+        self.folder = Path(tempfile.mkdtemp(prefix="turfmap-pg-"))
+        self.data = self.folder / "data"
+        self.port = free_port()
+        shutil.chown(self.folder, "postgres", "postgres")
+        self._pg("initdb", "-D", str(self.data), "--auth=trust", "-U", "postgres", "-E", "UTF8")
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        log = str(self.folder / "log")
+        self._pg("pg_ctl", "-D", str(self.data), "-o", options, "-l", log, "-w", "start")
+
+    def stop(self) -> None:
+        self._pg("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def remove(self) -> None:
+        with suppress(subprocess.CalledProcessError):  # already stopped
+            self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _pg(self, program: str, *args: str) -> None:
+        command = [str(PG_BIN / program), *args]
+        if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, cwd=self.folder)
+
+
+@contextmanager
+def own_cluster():
+    if not (PG_BIN / "initdb").exists():
+        import pytest
+
+        message = f"no PostgreSQL server programs in {PG_BIN}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " (CI=true: a skipped PostGIS test is a failure)")
+        pytest.skip(message)
+    cluster = Cluster()
+    try:
+        cluster.start()
+        engine = create_engine(cluster.url)
+        with engine.begin() as connection:
+            connection.execute(text("CREATE EXTENSION postgis"))
+        engine.dispose()
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+def get(url: str, timeout: float = 10) -> tuple[int, dict, bytes]:
+    """(status, headers, body) of a GET, errors included."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as answer:
+            return answer.status, dict(answer.headers), answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def post_json(url: str, body: bytes, timeout: float = 10) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(
+        url, data=body, headers={"Content-Type": "application/json"}, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            return answer.status, dict(answer.headers), answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()

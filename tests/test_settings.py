@@ -1,0 +1,52 @@
+"""The settings table (turfmap/config.py) and the README's table say the same."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from turfmap.config import PROJECT_ROOT, SETTINGS, SettingError, read_settings
+
+ROW = re.compile(r"^\| `([A-Z_]+)` \| (.+?) \| (.+) \|$")
+
+
+def readme_settings() -> dict[str, tuple[str, str]]:
+    text = (PROJECT_ROOT / "README.md").read_text()
+    section = text.split("## Settings (environment)\n", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        match = ROW.match(line)
+        if match:
+            rows[match.group(1)] = (match.group(2), match.group(3))
+    return rows
+
+
+def test_every_setting_is_documented_and_nothing_else():
+    documented = readme_settings()
+    declared = {s.name: s for s in SETTINGS}
+    assert sorted(documented) == sorted(declared)
+    for name, (default, meaning) in documented.items():
+        assert default == declared[name].documented_default(), name
+        assert meaning == declared[name].help, name
+
+
+def test_every_default_parses():
+    values = read_settings({})
+    assert values["TURFMAP_INDEX_CHECK_SECONDS"] == 5.0
+    assert values["TURFMAP_SECRET_KEY"] is None and values["TURFMAP_DEBUG"] is False
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("TURFMAP_TRUSTED_PROXIES", "two"),
+        ("TURFMAP_COMMIT_LIMIT", "lots"),
+        ("TURFMAP_PUBLIC_URL", "map.example.org"),
+        ("TURFMAP_MAX_UPLOAD_MB", "-1"),
+        ("TURFMAP_DEBUG", "maybe"),
+    ],
+)
+def test_a_bad_value_names_its_setting(name, value):
+    with pytest.raises(SettingError, match=f"^{name}: "):
+        read_settings({name: value})

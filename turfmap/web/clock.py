@@ -1,0 +1,13 @@
+"""Today on the campaign's clock, for views (see turfmap/clock.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app
+
+from turfmap.clock import today_in
+
+
+def today() -> date:
+    return today_in(current_app.config["TURFMAP_TIMEZONE"])
