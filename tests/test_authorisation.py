@@ -148,7 +148,11 @@ def _latest_need(session):
 
 
 def commitment_api(app, client, email):
-    return client.post("/api/v1/commitments", json={"code": WARD_A, "set": "wards"})
+    with app.app_context():
+        from turfmap.web.clock import today
+
+        token = services_of(app).tokens.issue("wards", WARD_A, today())
+    return client.post("/api/v1/commitments", json={"token": token})
 
 
 #            anonymous, host, coordinator A, coordinator B, admin

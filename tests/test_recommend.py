@@ -6,6 +6,7 @@ import copy
 import dataclasses
 import json
 import threading
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -147,8 +148,11 @@ def test_accepting_a_recommendation_lowers_remaining_need(montreal):
     before = get(montreal, "/api/v1/recommend?lat=45.52&lon=-73.58&limit=1")
     first = before["recommendations"][0]
     capacity = first["why_parts"]["capacity"]
+    tokens = montreal.application.extensions["turfmap"].tokens
     for _ in range(capacity):
-        response = montreal.post("/api/v1/commitments", json={"code": first["code"]})
+        # Each volunteer with a token of their own (as a recommendation gives one).
+        token = tokens.issue("mtl", first["code"], date.fromisoformat(before["day"]))
+        response = montreal.post("/api/v1/commitments", json={"token": token})
         assert response.status_code == 201
     assert response.get_json()["remaining_need"] == 0
     after = get(montreal, "/api/v1/recommend?lat=45.52&lon=-73.58&limit=5")
@@ -159,14 +163,19 @@ def test_accepting_a_recommendation_lowers_remaining_need(montreal):
 @pytest.mark.parametrize(
     "body, status, fragment",
     [
-        (None, 400, "send JSON like"),
-        ({"code": 7}, 400, "send JSON like"),
-        ({"code": "nope"}, 404, "no active district 'nope'"),
-        ({"code": "101", "day": "soon"}, 400, "day='soon' is not a date"),
-        ({"code": "101", "day": "1999-01-01"}, 400, "must be today or within the next 90 days"),
+        (None, 400, "send JSON (Content-Type: application/json) like"),
+        ([1, 2], 400, "send a JSON object like"),
+        ({"code": 7}, 400, "not a commitment token this server issued"),
+        ({"token": "nope"}, 400, "not a commitment token this server issued"),
+        ({"token": "x" * 500}, 400, "not a commitment token this server issued"),
+        ({"token": "TOKEN", "day": "soon"}, 400, "field 'day': 'soon' is not what the token"),
+        ({"token": "TOKEN", "set": "other"}, 400, "field 'set': 'other' is not what the token"),
     ],
 )
 def test_bad_commitments(montreal, body, status, fragment):
+    if isinstance(body, dict) and body.get("token") == "TOKEN":
+        answer = get(montreal, "/api/v1/recommend?lat=45.52&lon=-73.58&limit=1")
+        body["token"] = answer["recommendations"][0]["commit_token"]
     response = (
         montreal.post("/api/v1/commitments", json=body)
         if body
@@ -339,7 +348,9 @@ def test_a_bad_margin_scale_stops_start_up(monkeypatch):
     from turfmap import create_app
 
     monkeypatch.setenv("TURFMAP_MARGIN_SCALE", "20%")
-    with pytest.raises(ValueError, match="TURFMAP_MARGIN_SCALE must be a share of the vote"):
+    with pytest.raises(
+        ValueError, match="TURFMAP_MARGIN_SCALE: a share of the vote between 0 and 1"
+    ):
         create_app({"TESTING": True})
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 from turfmap.coordination.sessions import upcoming_in_district
-from turfmap.errors import InputError, NotFound
+from turfmap.errors import InputError, NotFound, shown
 from turfmap.pipeline.simplify import FULL_DETAIL_DECIMALS, band_for_zoom, geojson_geometry
 from turfmap.postcode import normalise_postcode
 from turfmap.spatial.index import SpatialIndex
 from turfmap.store import queries
-from turfmap.store.models import BoundarySet, Commitment, ElectionResult, Need
+from turfmap.store.models import BoundarySet, ElectionResult, Need
 
 MAX_FULL_DETAIL_FEATURES = 400  # full geometry only for a street-level box
 
@@ -153,7 +153,7 @@ def postcode_location(session, raw: str):
     """(normalised postcode, Postcode row) or a 400/404 naming the problem."""
     postcode = normalise_postcode(raw)
     if postcode is None:
-        raise InputError(f"{raw!r} is not a UK postcode (for example AB10 1AN)")
+        raise InputError(f"{shown(raw)} is not a UK postcode (for example AB10 1AN)")
     found = queries.postcode_point(session, postcode)
     if found is None:
         raise NotFound(
@@ -170,17 +170,6 @@ def postcode_detail(session, index: SpatialIndex, raw: str, today: date) -> dict
         "lon": found.lon,
         "districts": districts_at_point(session, index, found.lon, found.lat, today),
     }
-
-
-def record_commitment(session, set_slug: str, code: str, day: date):
-    """Store one volunteer's acceptance of a recommendation for ``day``."""
-    try:
-        boundary_set, _ = queries.active_district(session, code)
-    except NotFound:
-        boundary_set = None
-    if boundary_set is None or boundary_set.slug != set_slug:
-        raise NotFound(f"no active district {code!r} in set {set_slug!r}")
-    session.add(Commitment(set_id=boundary_set.id, district_code=code, day=day))
 
 
 def district_page(session, code: str, today: date, now) -> dict:
@@ -219,7 +208,7 @@ def map_sets(session, index: SpatialIndex, requested: str | None) -> tuple[str |
     summary = [(s, g) for s, g, _, _ in queries.sets_summary(session) if g is not None]
     if requested:
         if requested not in index.set_slugs:
-            raise NotFound(f"set {requested!r} is not an active boundary set")
+            raise NotFound(f"set {shown(requested)} is not an active boundary set")
         main = requested
     else:
         top = [s.slug for s, _ in summary if s.parent_set_id is None]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -11,11 +10,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from turfmap.coordination import audit
 from turfmap.coordination.permissions import ROLES, Actor, Region
 from turfmap.errors import InputError, NotFound
+from turfmap.inputs.text import clean_cell
 from turfmap.store.models import User, UserRegion
 from turfmap.store.queries import get_set
 
 MIN_PASSWORD = 12
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Checked when no such user exists too, so a login takes as long either way.
 _DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")
 
@@ -30,9 +29,7 @@ def create_user(
     regions: list[Region],
     actor: str,
 ) -> User:
-    email = email.strip().lower()
-    if not _EMAIL.match(email):
-        raise InputError(f"email {email!r} is not an email address")
+    email = checked_email(email)
     if role not in ROLES:
         raise InputError(f"role {role!r} must be one of {', '.join(ROLES)}")
     if len(password) < MIN_PASSWORD:
@@ -45,7 +42,7 @@ def create_user(
         get_set(session, region.set_slug)  # refuse a region in a set that does not exist
     user = User(
         email=email,
-        name=name.strip() or email,
+        name=clean_cell(name, "--name", limit=200) or email,
         role=role,
         password_hash=generate_password_hash(password, method="scrypt"),
         regions=[UserRegion(set_slug=r.set_slug, parent_code=r.parent_code) for r in regions],
@@ -62,6 +59,25 @@ def create_user(
     return user
 
 
+def checked_email(raw: str) -> str:
+    """An account's address in its normal form, or an error saying what is wrong
+    (email-validator: the address syntax of RFC 5322 and 6531, no DNS lookup).
+
+    >>> checked_email(" Alice@Example.org ")
+    'alice@example.org'
+    >>> checked_email("<b>x</b>@example.org")
+    Traceback (most recent call last):
+    turfmap.errors.InputError: email '<b>x</b>@example.org' is not an email address: ...
+    """
+    try:
+        found = validate_email(raw.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise InputError(f"email {raw.strip()[:200]!r} is not an email address: {error}") from None
+    if len(found.normalized) > 200:
+        raise InputError("email: longer than 200 characters")
+    return found.normalized.lower()
+
+
 def users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.email)))
 
@@ -76,8 +92,16 @@ def get_user(session: Session, email: str) -> User:
 def disable_user(session: Session, email: str, *, actor: str) -> User:
     user = get_user(session, email)
     user.active = False
+    user.session_version += 1  # ends every signed-in session of the account now
     audit.record(session, actor, "user.disable", user.email)
     return user
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """Sign the account out everywhere: every cookie issued so far stops working."""
+    user = session.get(User, user_id)
+    if user is not None:
+        user.session_version += 1
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:

@@ -182,6 +182,9 @@ class Commitment(Base):
     district_code: Mapped[str] = mapped_column(String(40))
     day: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The nonce of the recommendation's token it was made with: unique, so one
+    # token counts once however often it is sent (recommend/tokens.py).
+    token_nonce: Mapped[str | None] = mapped_column(String(32), unique=True)
 
 
 class CanvassSession(Base):
@@ -254,6 +257,9 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))  # admin | coordinator | host
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of every sign-in cookie and checked on each request: signing out or
+    # disabling the account bumps it, so a copied cookie stops working at once.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     regions: Mapped[list[UserRegion]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

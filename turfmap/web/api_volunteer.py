@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
-from flask import request
+from flask import current_app, request
 
 from turfmap import lookup
+from turfmap.coordination.commitments import record_commitment
 from turfmap.errors import InputError
 from turfmap.extensions import services
 from turfmap.recommend.ranking import Constraints
-from turfmap.recommend.service import Origin, choose_set, recommend
+from turfmap.recommend.service import Origin, recommend
+from turfmap.recommend.tokens import stamp
 from turfmap.web import params
 from turfmap.web.api import api
+from turfmap.web.clock import today
+from turfmap.web.guard import json_object, shown
+from turfmap.web.ratelimit import client, limits
 
 
 @api.get("/postcodes/<postcode>")
 def postcode(postcode: str):
     index = services().spatial.get()
     with services().db.session() as session:
-        return lookup.postcode_detail(session, index, postcode, date.today())
+        return lookup.postcode_detail(session, index, postcode, today())
 
 
 @api.get("/recommend")
@@ -38,14 +41,11 @@ def recommendations():
     )
     origin = _origin(args)
     ours = services()
-    return recommend(
-        ours.spatial.get(),
-        ours.board.get(),
-        ours.router,
-        origin,
-        constraints,
-        args.get("set") or None,
+    board = ours.board.get()
+    answer = recommend(
+        ours.spatial.get(), board, ours.router, origin, constraints, args.get("set") or None
     )
+    return stamp(answer, ours.tokens, board.day)
 
 
 def _origin(args) -> Origin:
@@ -66,34 +66,30 @@ def _origin(args) -> Origin:
 @api.post("/commitments")
 def commit():
     """A volunteer accepts a recommendation: the district's remaining need drops."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("code"), str):
-        raise InputError('send JSON like {"code": "E14001279", "day": "2026-11-28"}')
-    day = _day(body.get("day"))
-    board = services().board
-    index = services().spatial.get()
-    slug = choose_set(board.get(), index, body.get("set"))
-    with services().db.transaction() as session:
-        lookup.record_commitment(session, slug, body["code"], day)
-    if day == date.today():
-        board.note_commitment(slug, body["code"])
-    entry = board.get().get(slug, body["code"]) if day == date.today() else None
-    remaining = None if entry is None else round(entry.need.remaining, 1)
+    limits().hit(current_app.config["TURFMAP_COMMIT_LIMIT"], "commit", client(), "commitments")
+    body = json_object('{"token": "<commit_token of a recommended district>"}')
+    ours = services()
+    granted = ours.tokens.check(body.get("token"), today=today())
+    _agrees(body, granted)
+    with ours.db.transaction() as session:
+        record_commitment(session, granted)
+    board = ours.board
+    board.note_commitment(granted.set_slug, granted.code)
+    entry = board.get().get(granted.set_slug, granted.code)
     return {
-        "set": slug,
-        "code": body["code"],
-        "day": day.isoformat(),
-        "remaining_need": remaining,
+        "set": granted.set_slug,
+        "code": granted.code,
+        "day": granted.day.isoformat(),
+        "remaining_need": None if entry is None else round(entry.need.remaining, 1),
     }, 201
 
 
-def _day(raw) -> date:
-    if raw is None:
-        return date.today()
-    try:
-        day = date.fromisoformat(str(raw))
-    except ValueError:
-        raise InputError(f"day={raw!r} is not a date like 2026-11-28") from None
-    if not date.today() <= day <= date.today() + timedelta(days=90):
-        raise InputError(f"day={raw} must be today or within the next 90 days")
-    return day
+def _agrees(body: dict, granted) -> None:
+    """``code``, ``set`` and ``day`` are optional, but when sent must be the token's."""
+    expected = {"code": granted.code, "set": granted.set_slug, "day": granted.day.isoformat()}
+    for field, value in expected.items():
+        if field in body and body[field] is not None and body[field] != value:
+            raise InputError(
+                f"field {field!r}: {shown(body[field])} is not what the token was issued "
+                f"for ({value!r}); send the token alone"
+            )

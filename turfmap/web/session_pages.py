@@ -4,14 +4,16 @@ per district. Only approved sessions exist here."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
 from turfmap.coordination import sessions as canvassing
 from turfmap.errors import Conflict, InputError
 from turfmap.extensions import services
+from turfmap.web.api_sessions import limit_rsvps
 from turfmap.web.ical import CalendarEvent, calendar
 from turfmap.web.pages import pages
 
@@ -28,6 +30,7 @@ def session_page(session_id: int):
     if form.is_submitted():
         if not form.validate():
             raise InputError("the form has expired or was not sent from this site; reload it")
+        limit_rsvps(form.contact.data or "")
         try:
             with services().db.transaction() as session:
                 _, left = canvassing.take_place(
@@ -63,7 +66,9 @@ def district_calendar(code: str):
 
 
 def _calendar(name: str, sessions: list[dict], filename: str) -> Response:
-    host = request.host.split(":")[0]
+    # Absolute links only from the configured public URL, never the request's Host.
+    public = current_app.config["TURFMAP_PUBLIC_URL"]
+    host = urlsplit(public).hostname if public else "turfmap.invalid"
     events = [
         CalendarEvent(
             uid=f"session-{s['id']}@{host}",
@@ -73,7 +78,7 @@ def _calendar(name: str, sessions: list[dict], filename: str) -> Response:
             lat=s["lat"],
             lon=s["lon"],
             description=_description(s),
-            url=url_for("pages.session_page", session_id=s["id"], _external=True),
+            url=public + url_for("pages.session_page", session_id=s["id"]) if public else None,
         )
         for s in sessions
     ]

@@ -1,6 +1,7 @@
 """/admin: the coordinators' workspace. Sign-in is throttled, every form carries a
-CSRF token, and each view calls one coordination function (who may do what is
-decided there, not here)."""
+CSRF token, each view calls one coordination function (who may do what is
+decided there, not here), and a signed-in session lasts only while the account's
+session version matches the one in its cookie."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from turfmap.coordination.permissions import Actor, Region
 from turfmap.coordination.users import actor_of
 from turfmap.extensions import services
 from turfmap.store.models import User
-from turfmap.web.admin.throttle import Throttle
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
 # Public JSON writes: no cookies are involved, so there is nothing to forge.
@@ -27,6 +27,7 @@ class SignedIn(UserMixin):
 
     def __init__(self, user):
         self.id = user.id
+        self.session_version = user.session_version
         self.email = user.email
         self.role = user.role
         self.active = user.active
@@ -36,6 +37,23 @@ class SignedIn(UserMixin):
     def is_active(self) -> bool:
         return self.active
 
+    def get_id(self) -> str:
+        """What the cookie holds: the account and its session version."""
+        return f"{self.id}.{self.session_version}"
+
+
+def parse_session_id(raw: str) -> tuple[int, int] | None:
+    """
+    >>> parse_session_id("12.3"), parse_session_id("12"), parse_session_id("x.1")
+    ((12, 3), None, None)
+    """
+    user_id, _, version = raw.partition(".")
+    if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
+        return None
+    if len(user_id) > 9 or len(version) > 9:
+        return None
+    return int(user_id), int(version)
+
 
 def install(app) -> None:
     """Sign-in, CSRF on every form, and throttled sign-in attempts, for this app."""
@@ -43,21 +61,19 @@ def install(app) -> None:
     manager.login_view = "admin.login"
 
     @manager.user_loader
-    def load(user_id: str):
+    def load(raw_id: str):
+        parsed = parse_session_id(raw_id)
+        if parsed is None:
+            return None  # a cookie from before session versions, or a forged one
         with services().db.session() as session:
-            user = session.get(User, int(user_id)) if user_id.isdigit() else None
-            return SignedIn(user) if user is not None and user.active else None
+            user = session.get(User, parsed[0])
+            if user is None or not user.active or user.session_version != parsed[1]:
+                return None
+            return SignedIn(user)
 
     csrf = CSRFProtect(app)
     for view in CSRF_EXEMPT:
         csrf.exempt(view)
-    app.extensions["turfmap.sign_in_throttle"] = Throttle(
-        app.config["TURFMAP_LOGIN_LIMIT"], "sign-in"
-    )
-
-
-def sign_in_throttle() -> Throttle:
-    return current_app.extensions["turfmap.sign_in_throttle"]
 
 
 def actor() -> Actor:

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from turfmap.coordination.users import authenticate
+from turfmap.coordination.users import authenticate, end_sessions
 from turfmap.extensions import services
 from turfmap.store import queries
-from turfmap.web.admin import SignedIn, admin, sign_in_throttle
+from turfmap.web.admin import SignedIn, admin
 from turfmap.web.admin.forms import LoginForm
+from turfmap.web.ratelimit import client, limits
 
 
 @admin.route("/login", methods=["GET", "POST"])
 def login():
-    if request.method == "POST":
-        sign_in_throttle().attempt(str(request.remote_addr))
     form = LoginForm()
+    if request.method == "POST":
+        # Per address, and per account: guesses spread over many addresses still
+        # meet the account's own allowance.
+        rate = current_app.config["TURFMAP_LOGIN_LIMIT"]
+        limits().hit(rate, "sign-in", client(), "sign-in attempts")
+        account = (form.email.data or "").strip().lower()[:200]
+        limits().hit(rate, "sign-in-account", account, "sign-in attempts for this account")
     error = None
     if form.validate_on_submit():
         with services().db.session() as session:
@@ -32,6 +38,8 @@ def login():
 @admin.post("/logout")
 @login_required
 def logout():
+    with services().db.transaction() as session:
+        end_sessions(session, current_user.id)
     logout_user()
     return redirect(url_for("admin.login"))
 
