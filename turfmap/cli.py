@@ -36,7 +36,12 @@ def _database():
     return database
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False, set_debug_flag=False)
+def _cli_app():
+    # The commands sign no cookies; `serve` checks the secret key itself.
+    return create_app(serving=False)
+
+
+@click.group(cls=FlaskGroup, create_app=_cli_app, add_version_option=False, set_debug_flag=False)
 def main():
     """turfmap: marginals and turf maps for volunteers, coordinators and the public."""
 
@@ -52,6 +57,48 @@ def db_upgrade():
     """Create or migrate the schema to the newest version."""
     _database()
     click.echo("schema is up to date")
+
+
+@db_group.command("report")
+@with_appcontext
+def db_report():
+    """Rows per table, the database's size, and staged uploads waiting."""
+    from turfmap.coordination.uploads import staged_summary
+    from turfmap.store.queries import database_bytes, table_counts
+
+    with _database().session() as session:
+        counts = table_counts(session)
+        staged, staged_bytes = staged_summary(session)
+        size = database_bytes(session)
+    for table, rows in sorted(counts.items()):
+        click.echo(f"{table}\t{rows:,} rows")
+    click.echo(f"staged uploads not yet applied: {staged} ({staged_bytes / 1024 / 1024:,.1f} MB)")
+    if size is not None:
+        click.echo(f"database size: {size / 1024 / 1024:,.1f} MB")
+
+
+@main.group("uploads")
+def uploads_group():
+    """Files staged in the workspace."""
+
+
+@uploads_group.command("purge")
+@click.option(
+    "--older-than-hours",
+    type=click.FloatRange(0, None),
+    help="Default: TURFMAP_UPLOAD_RETENTION_HOURS.",
+)
+@with_appcontext
+def uploads_purge(older_than_hours):
+    """Delete uploads previewed but never applied."""
+    from turfmap.coordination.uploads import purge_stale
+
+    hours = older_than_hours
+    if hours is None:
+        hours = current_app.config["TURFMAP_UPLOAD_RETENTION_HOURS"]
+    with _database().transaction() as session:
+        removed = purge_stale(session, hours)
+    click.echo(f"deleted {removed} staged upload(s) older than {hours:g} hours")
 
 
 @main.group("import")
@@ -74,6 +121,11 @@ def import_group():
 @click.option("--layer", help="Layer of a GeoPackage or multi-layer file.")
 @click.option("--crs", help="Coordinate system of a file that declares none, e.g. EPSG:27700.")
 @click.option("--parent-set", help="Give each district its parent from this set, by overlap.")
+@click.option(
+    "--accept",
+    is_flag=True,
+    help="Load although most districts look misplaced (at sea, or ONS codes outside the UK).",
+)
 @click.option("--commit", is_flag=True, help="Write the new (inactive) generation.")
 @with_appcontext
 @_friendly_errors
@@ -81,6 +133,7 @@ def import_boundaries_command(path, **options):
     """Import a boundary file (GeoJSON, TopoJSON, Shapefile, zip, GeoPackage)."""
     from turfmap.pipeline.boundaries import BoundaryOptions, import_boundaries
 
+    options["max_unzipped_mb"] = current_app.config["TURFMAP_MAX_UNZIPPED_MB"]
     report = import_boundaries(_database(), path, BoundaryOptions(**options))
     click.echo(report.render())
 
@@ -133,14 +186,16 @@ def import_needs_command(path, set_slug, author, commit):
 
 @import_group.command("postcodes")
 @click.argument("path", type=click.Path(path_type=Path))
+@click.option("--skip-bad", is_flag=True, help="Skip rows whose location is not a number in range.")
 @click.option("--commit", is_flag=True)
 @with_appcontext
 @_friendly_errors
-def import_postcodes_command(path, commit):
+def import_postcodes_command(path, skip_bad, commit):
     """Import an ONS Postcode Directory CSV (live postcodes only)."""
     from turfmap.pipeline.postcodes import import_postcodes
 
-    click.echo(import_postcodes(_database(), path, commit=commit).render())
+    report = import_postcodes(_database(), path, commit=commit, skip_bad=skip_bad)
+    click.echo(report.render())
 
 
 @import_group.command("hexes")
@@ -396,7 +451,14 @@ def serve_command(host, port):
     """Serve the app (the Flask server; use gunicorn 'turfmap:create_app()' in production)."""
     from werkzeug.serving import run_simple
 
+    from turfmap import development_mode
+    from turfmap.config import production_problems
+
+    app = current_app._get_current_object()
+    problems = [] if development_mode(app) else production_problems(app.config, serving=True)
+    if problems:
+        raise click.ClickException("turfmap will not serve: " + "; ".join(problems))
     _database()
     services().spatial.get()  # build the index before the first visitor waits for it
     # Not app.run(): Flask ignores that inside its own CLI commands.
-    run_simple(host, port, current_app._get_current_object(), threaded=True)
+    run_simple(host, port, app, threaded=True)

@@ -8,12 +8,12 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from turfmap.coordination.permissions import Actor, require_admin
-from turfmap.coordination.uploads import get_upload, stage
+from turfmap.coordination.uploads import DEFAULT_RETENTION_HOURS, finished, get_upload, stage
 from turfmap.errors import InputError
 from turfmap.pipeline.boundaries import BoundaryOptions, import_boundaries
 from turfmap.pipeline.report import ImportReport
 from turfmap.store.db import Database
-from turfmap.store.models import Upload, utcnow
+from turfmap.store.models import Upload
 
 SUFFIXES = (".geojson", ".json", ".topojson", ".gpkg", ".zip")
 
@@ -37,7 +37,13 @@ def check_filename(filename: str) -> str:
 
 
 def dry_run(
-    db: Database, actor: Actor, *, filename: str, data: bytes, options: BoundaryOptions
+    db: Database,
+    actor: Actor,
+    *,
+    filename: str,
+    data: bytes,
+    options: BoundaryOptions,
+    retention_hours: float = DEFAULT_RETENTION_HOURS,
 ) -> tuple[ImportReport, Upload]:
     """The dry-run report and the staged upload to confirm (nothing public changes)."""
     require_admin(actor)
@@ -53,6 +59,7 @@ def dry_run(
             set_slug=options.set_slug,
             filename=filename,
             data=data,
+            retention_hours=retention_hours,
         )
         upload.options = asdict(options)
     return report, upload
@@ -68,7 +75,7 @@ def write_generation(db: Database, actor: Actor, upload_id: int) -> ImportReport
     report = _run(db, actor, filename, data, BoundaryOptions(**options))
     with db.transaction() as session:
         upload = get_upload(session, actor, upload_id, "boundaries")
-        upload.applied_at = utcnow()
+        finished(upload)
     return report
 
 

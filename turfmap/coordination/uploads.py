@@ -3,30 +3,47 @@ through the same pipeline core as the command line), then applied in one
 transaction by the person who previewed them.
 
 A needs preview remembers the newest need of every district it touches; applying
-refuses if any of those changed in between, so nobody's edit is silently undone."""
+refuses if any of those changed in between, so nobody's edit is silently undone.
+
+A staged file is kept only as long as it is needed: its content is dropped once it
+is applied (the row stays, with its digest, as the record of what was applied),
+a cancelled upload is deleted, and one left unapplied for longer than
+TURFMAP_UPLOAD_RETENTION_HOURS is deleted the next time anyone uploads (or by
+`turfmap uploads purge`)."""
 
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from turfmap.coordination import audit
 from turfmap.coordination.permissions import Actor, may_edit_district
 from turfmap.errors import Conflict, Forbidden, InputError, NotFound
-from turfmap.pipeline.csvfile import decode_text, frame_from_text
+from turfmap.inputs.csvfile import decode_text, frame_from_text
 from turfmap.pipeline.needs import NeedPlan, plan_needs, write_needs
 from turfmap.pipeline.report import ImportReport
 from turfmap.store import queries
 from turfmap.store.models import Need, Upload, utcnow
 
+DEFAULT_RETENTION_HOURS = 24.0
+
 
 def stage(
-    session: Session, actor: Actor, *, kind: str, set_slug: str, filename: str, data: bytes
+    session: Session,
+    actor: Actor,
+    *,
+    kind: str,
+    set_slug: str,
+    filename: str,
+    data: bytes,
+    retention_hours: float = DEFAULT_RETENTION_HOURS,
 ) -> Upload:
     if not data:
         raise InputError(f"{filename or 'the upload'}: the file is empty")
+    purge_stale(session, retention_hours)
     upload = Upload(
         kind=kind,
         set_slug=set_slug,
@@ -49,6 +66,42 @@ def stage(
         bytes=len(data),
     )
     return upload
+
+
+def purge_stale(session: Session, retention_hours: float) -> int:
+    """Delete uploads previewed but not applied for longer than ``retention_hours``."""
+    cutoff = utcnow() - timedelta(hours=retention_hours)
+    result = session.execute(
+        delete(Upload).where(Upload.applied_at.is_(None), Upload.created_at < cutoff)
+    )
+    return result.rowcount or 0
+
+
+def finished(upload: Upload) -> None:
+    """Applied: keep the record (who, what, digest), drop the bytes."""
+    upload.applied_at = utcnow()
+    upload.content = b""
+
+
+def cancel(session: Session, actor: Actor, upload_id: int) -> Upload:
+    """The uploader changed their mind: the staged file is deleted."""
+    upload = session.get(Upload, upload_id)
+    if upload is None:
+        raise NotFound(f"no upload #{upload_id}")
+    upload = get_upload(session, actor, upload_id, upload.kind)
+    session.delete(upload)
+    audit.record(session, actor.email, f"upload.{upload.kind}.cancel", f"upload/{upload_id}")
+    return upload
+
+
+def staged_summary(session: Session) -> tuple[int, int]:
+    """(uploads waiting to be applied, bytes they hold), for the size report."""
+    count, size = session.execute(
+        select(
+            func.count(Upload.id), func.coalesce(func.sum(func.length(Upload.content)), 0)
+        ).where(Upload.applied_at.is_(None))
+    ).one()
+    return int(count), int(size)
 
 
 def get_upload(session: Session, actor: Actor, upload_id: int, kind: str) -> Upload:
@@ -79,7 +132,14 @@ def plan_needs_upload(
 
 
 def preview_needs(
-    session: Session, actor: Actor, *, set_slug: str, filename: str, data: bytes, today: date
+    session: Session,
+    actor: Actor,
+    *,
+    set_slug: str,
+    filename: str,
+    data: bytes,
+    today: date,
+    retention_hours: float = DEFAULT_RETENTION_HOURS,
 ) -> tuple[NeedPlan, Upload | None]:
     """The plan, and (only when it has no errors) the staged upload to confirm."""
     plan = plan_needs_upload(
@@ -87,7 +147,15 @@ def preview_needs(
     )
     if plan.errors:
         return plan, None
-    upload = stage(session, actor, kind="needs", set_slug=set_slug, filename=filename, data=data)
+    upload = stage(
+        session,
+        actor,
+        kind="needs",
+        set_slug=set_slug,
+        filename=filename,
+        data=data,
+        retention_hours=retention_hours,
+    )
     upload.options = {"basis": _basis(session, plan)}
     return plan, upload
 
@@ -117,7 +185,7 @@ def apply_needs(session: Session, actor: Actor, upload_id: int, today: date) -> 
     report = ImportReport("needs", f"upload #{upload.id} {upload.filename}", upload.set_slug)
     report.actor = actor.email
     run = write_needs(session, plan, report, author=actor.email)
-    upload.applied_at = utcnow()
+    finished(upload)
     upload.import_run_id = run.id
     return report
 

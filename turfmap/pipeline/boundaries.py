@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from turfmap.errors import InputError
 from turfmap.pipeline.clean import CleanFeatures, clean_features
-from turfmap.pipeline.read import read_boundaries
+from turfmap.pipeline.read import DEFAULT_MAX_UNZIPPED_MB, read_boundaries
 from turfmap.pipeline.report import ImportReport
+from turfmap.pipeline.sanity import placement_problems
 from turfmap.pipeline.simplify import BANDS, geojson_bytes, simplify_bands
 from turfmap.store.db import Database
 from turfmap.store.models import BoundarySet, District, DistrictShape, Generation
@@ -35,6 +36,8 @@ class BoundaryOptions:
     layer: str | None = None
     crs: str | None = None
     parent_set: str | None = None
+    accept: bool = False  # load although the districts look misplaced (sanity.py)
+    max_unzipped_mb: int = DEFAULT_MAX_UNZIPPED_MB
     commit: bool = False
 
 
@@ -78,7 +81,9 @@ def prepare_boundaries(
     """Everything up to the write, so that a dry run reports exactly what a commit would do."""
     if not options.set_slug or not options.set_slug.replace("-", "").isalnum():
         raise InputError(f"--set {options.set_slug!r}: use letters, digits and hyphens")
-    read = read_boundaries(path, layer=options.layer, crs=options.crs)
+    read = read_boundaries(
+        path, layer=options.layer, crs=options.crs, max_unzipped_mb=options.max_unzipped_mb
+    )
     for line in read.notes:
         report.note(line)
     features = clean_features(read.frame, options.code_field, options.name_field)
@@ -106,6 +111,7 @@ def prepare_boundaries(
         )
     )
     points = shapely.point_on_surface(geometries)
+    _check_placement(points, features.codes, options, report)
     parents = _parents(session, options.parent_set, geometries, report)
     report.counts = {
         "features": len(features.codes),
@@ -113,6 +119,17 @@ def prepare_boundaries(
         "vertices": vertices,
     }
     return PreparedBoundaries(features, bands, areas, points, parents)
+
+
+def _check_placement(points, codes, options: BoundaryOptions, report: ImportReport) -> None:
+    problems = placement_problems(points, codes)
+    if problems and not options.accept:
+        raise InputError(
+            f"{report.source}: the districts look misplaced: {' '.join(problems)} Nothing was "
+            "loaded; if the file is right after all, import it again with --accept"
+        )
+    for problem in problems:
+        report.note(f"ACCEPTED although: {problem}")
 
 
 def _parents(session, parent_slug, geometries, report) -> list[str | None]:

@@ -15,8 +15,11 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from turfmap.errors import InputError
+from turfmap.pipeline.sanity import check_finite, check_projected
 
 SUPPORTED = ".geojson .json .topojson .shp .zip .gpkg"
+MAX_ZIP_MEMBERS = 100
+DEFAULT_MAX_UNZIPPED_MB = 1024
 
 
 @dataclass
@@ -25,18 +28,25 @@ class ReadBoundaries:
     notes: list[str] = field(default_factory=list)
 
 
-def read_boundaries(path: Path, *, layer: str | None = None, crs: str | None = None):
+def read_boundaries(
+    path: Path,
+    *,
+    layer: str | None = None,
+    crs: str | None = None,
+    max_unzipped_mb: int = DEFAULT_MAX_UNZIPPED_MB,
+):
     """Read ``path`` and return its features in EPSG:4326 with notes for the report.
 
     ``crs`` declares the coordinate system of a file that has none, or overrides a
-    wrong one. Raises InputError naming the problem for anything unreadable.
+    wrong one. Raises InputError naming the problem for anything unreadable, and
+    for a zip archive that would expand beyond ``max_unzipped_mb``.
     """
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty")
-    source = _source_for(path)
+    source = _source_for(path, max_unzipped_mb * 1024 * 1024)
     notes: list[str] = []
     try:
         frame = gpd.read_file(source, layer=layer, engine="pyogrio")
@@ -47,21 +57,49 @@ def read_boundaries(path: Path, *, layer: str | None = None, crs: str | None = N
     return ReadBoundaries(_to_lonlat(frame, path, crs, notes), notes)
 
 
-def _source_for(path: Path) -> str:
+def _source_for(path: Path, max_bytes: int) -> str:
     if path.suffix.lower() != ".zip":
         return str(path)
     try:
         with zipfile.ZipFile(path) as archive:
-            bad = archive.testzip()
+            _check_archive(path, archive, max_bytes)
             names = archive.namelist()
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
         raise InputError(f"{path}: the zip archive is damaged or truncated ({exc})") from exc
-    if bad:
-        raise InputError(f"{path}: the zip archive is damaged: {bad} fails its CRC check")
     inner = [n for n in names if n.lower().endswith((".shp", ".gpkg", ".geojson", ".json"))]
     if not inner:
         raise InputError(f"{path}: the zip archive holds no .shp, .gpkg or .geojson file")
     return f"zip://{path}!{inner[0]}"
+
+
+def _check_archive(path: Path, archive: zipfile.ZipFile, max_bytes: int) -> None:
+    """Refuse an archive of too many files, or one that expands beyond ``max_bytes``,
+    before anything reads it: first by what its headers declare, then by what its
+    members really decompress to (headers can lie), stopping at the limit. Reading
+    every member whole also checks its CRC."""
+    members = [info for info in archive.infolist() if not info.is_dir()]
+    limit_mb = max_bytes / 1024 / 1024
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise InputError(
+            f"{path}: the zip archive holds {len(members)} files; at most {MAX_ZIP_MEMBERS} "
+            "are read (a Shapefile needs four)"
+        )
+    declared = sum(info.file_size for info in members)
+    if declared > max_bytes:
+        raise InputError(
+            f"{path}: the zip archive would expand to {declared / 1024 / 1024:,.0f} MB, more "
+            f"than the {limit_mb:,.0f} MB allowed (TURFMAP_MAX_UNZIPPED_MB)"
+        )
+    total = 0
+    for info in members:
+        with archive.open(info) as member:
+            while chunk := member.read(1 << 20):
+                total += len(chunk)
+                if total > max_bytes:
+                    raise InputError(
+                        f"{path}: {info.filename} expands beyond the {limit_mb:,.0f} MB allowed "
+                        "(TURFMAP_MAX_UNZIPPED_MB), more than its header says"
+                    )
 
 
 def _to_lonlat(frame, path: Path, crs: str | None, notes: list[str]):
@@ -80,8 +118,11 @@ def _to_lonlat(frame, path: Path, crs: str | None, notes: list[str]):
             )
         frame = frame.set_crs(4326)
         notes.append("TopoJSON without a CRS: coordinates taken as WGS84 longitude/latitude")
+    check_finite(frame.geometry.values, path)
     if frame.crs.is_geographic:
         _check_lonlat_range(frame, path)
+    else:
+        check_projected(frame, path)
     if not frame.crs.equals(CRS.from_epsg(4326)):
         notes.append(f"reprojected from {frame.crs.to_string()} to EPSG:4326")
         frame = frame.to_crs(4326)

@@ -3,7 +3,7 @@ new generation (inactive), then activate it when ready."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import login_required
 
 from turfmap.coordination import boundary_uploads
@@ -34,9 +34,16 @@ def boundaries():
         code_field=_typed(form.code_field),
         name_field=_typed(form.name_field),
         parent_set=_typed(form.parent_set),
+        accept=bool(form.accept.data),
+        max_unzipped_mb=current_app.config["TURFMAP_MAX_UNZIPPED_MB"],
     )
     report, staged = boundary_uploads.dry_run(
-        services().db, actor(), filename=upload.filename or "", data=upload.read(), options=options
+        services().db,
+        actor(),
+        filename=upload.filename or "",
+        data=upload.read(),
+        options=options,
+        retention_hours=current_app.config["TURFMAP_UPLOAD_RETENTION_HOURS"],
     )
     return render_template(
         "admin/boundary_report.html", report=report, staged=staged, confirm=TokenOnly()

@@ -53,6 +53,9 @@ class BoundaryUploadForm(FlaskForm):
         "Boundary file (GeoJSON, TopoJSON, GeoPackage, or a zipped Shapefile)",
         validators=[FileRequired()],
     )
+    accept = BooleanField(
+        "Load even if most districts look misplaced (at sea, or UK codes outside the UK)"
+    )
 
 
 class SessionForm(FlaskForm):

@@ -3,9 +3,7 @@ row), then confirm to apply all of it in one transaction, or none."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import login_required
 
 from turfmap.coordination import uploads
@@ -15,6 +13,7 @@ from turfmap.extensions import services
 from turfmap.store import queries
 from turfmap.web.admin import actor, admin
 from turfmap.web.admin.forms import NeedsUploadForm, TokenOnly
+from turfmap.web.clock import today
 
 
 @admin.route("/needs/upload", methods=["GET", "POST"])
@@ -39,7 +38,8 @@ def needs_upload():
             set_slug=form.set_slug.data,
             filename=upload.filename or "needs.csv",
             data=upload.read(),
-            today=date.today(),
+            today=today(),
+            retention_hours=current_app.config["TURFMAP_UPLOAD_RETENTION_HOURS"],
         )
         changes = plan.changes()
     return render_template(
@@ -58,6 +58,19 @@ def apply_upload(upload_id: int):
     if not TokenOnly().validate():
         abort(400)
     with services().db.transaction() as session:
-        report = uploads.apply_needs(session, actor(), upload_id, date.today())
+        report = uploads.apply_needs(session, actor(), upload_id, today())
     flash(f"Applied {report.counts['needs']} needs from upload #{upload_id}.")
+    return redirect(url_for("admin.needs_upload"))
+
+
+@admin.post("/uploads/<int:upload_id>/cancel")
+@login_required
+def cancel_upload(upload_id: int):
+    if not TokenOnly().validate():
+        abort(400)
+    with services().db.transaction() as session:
+        upload = uploads.cancel(session, actor(), upload_id)
+    flash(f"Cancelled: {upload.filename} was deleted without being applied.")
+    if upload.kind == "boundaries":
+        return redirect(url_for("admin.boundaries"))
     return redirect(url_for("admin.needs_upload"))
