@@ -340,5 +340,20 @@
     return corners;
   }
 
+  // The snippets other sites paste: addressed by the configured public URL, else by
+  // this page's own origin (never by anything the server read from a request).
+  Turfmap.prototype.fillEmbedSnippets = function () {
+    var base = this.config.public_url || window.location.origin;
+    var set = this.config.set;
+    var query = set ? "?set=" + encodeURIComponent(set) : "";
+    var iframe = '<iframe src="' + base + "/embed" + query + '" title="turfmap: where canvassing ' +
+      'matters most" style="width:100%;height:520px;border:0" loading="lazy"></iframe>';
+    var dataSet = set ? ' data-set="' + encodeURIComponent(set) + '"' : "";
+    var script = '<div id="turfmap"></div>\n<script src="' + base + '/embed.js" data-target="turfmap"' +
+      dataSet + " async></" + "script>\n<noscript>" + iframe + "</noscript>";
+    document.getElementById("embed-iframe").value = iframe;
+    document.getElementById("embed-script").value = script;
+  };
+
   window.Turfmap = Turfmap;
 })();

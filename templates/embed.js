@@ -2,7 +2,8 @@
    host page, inside an iframe so neither page's styles or scripts can break the
    other. Usage:
      <div id="turfmap"></div>
-     <script src="{{ request.host_url }}embed.js" data-target="turfmap" async></script> */
+     <script src="https://YOUR-TURFMAP-SITE/embed.js" data-target="turfmap" async></script>
+   Every address it uses comes from its own src, so it needs no server-side host. */
 (function () {
   "use strict";
   var script = document.currentScript;

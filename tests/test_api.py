@@ -99,8 +99,11 @@ def test_healthz(client):
 def test_names_are_data_not_markup(app, cli, tmp_path):
     feature = {
         "type": "Feature",
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [[[-2, 53], [-1, 53], [-1, 54], [-2, 54], [-2, 53]]],
+        },
         "properties": {"code": "X1", "name": "<script>alert(1)</script>"},
-        "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]},
     }
     path = tmp_path / "x.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))

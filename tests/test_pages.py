@@ -93,11 +93,14 @@ def test_embed_script(client):
     assert "document.currentScript" in body and '"/embed"' in body
 
 
-def test_embed_dialog_offers_both_snippets(client):
-    html = client.get("/").get_data(as_text=True)
-    assert "&lt;iframe src=&#34;http://localhost/embed?set=westminster-2024&#34;" in html
-    assert "embed.js&#34; data-target=&#34;turfmap&#34;" in html
-    assert "&lt;noscript&gt;" in html
+def test_embed_dialog_snippets_are_built_from_the_page_origin(client):
+    """The snippets are written in the browser from TURFMAP_PUBLIC_URL or the page's
+    own origin (the browser test reads them); the server writes no address of its
+    own, so a forged Host header cannot end up in them."""
+    html = client.get("/", headers={"Host": "evil.example"}).get_data(as_text=True)
+    assert "evil.example" not in html
+    assert '"public_url": null' in html
+    assert 'id="embed-iframe"' in html and 'id="embed-script"' in html
 
 
 def test_the_api_has_no_session(client):

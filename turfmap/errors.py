@@ -4,6 +4,20 @@ prints the message and exits non-zero, and the web layer renders it as JSON."""
 from __future__ import annotations
 
 
+def shown(value: object, limit: int = 60, *, quote: bool = True) -> str:
+    """A value for an error message, cut short: messages never echo unbounded input
+    back. Quoted (repr) unless ``quote`` is false.
+
+    >>> shown("E14001279"), shown("x" * 100, limit=10), shown("91", quote=False)
+    ("'E14001279'", "'xxxxxxxxxx…' (100 characters)", '91')
+    """
+    text = str(value)
+    if len(text) > limit:
+        cut = f"{text[:limit]}…"
+        return (repr(cut) if quote else cut) + f" ({len(text)} characters)"
+    return repr(text) if quote else text
+
+
 class TurfmapError(Exception):
     status = 400
     code = "bad_request"

@@ -9,9 +9,8 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from turfmap.inputs.text import neutralise
 from turfmap.store.models import AuditEvent
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def record(session: Session, actor: str, action: str, target: str, **detail) -> AuditEvent:
@@ -53,11 +52,5 @@ def as_csv(rows: list[AuditEvent]) -> str:
             e.target,
             json.dumps(e.detail, sort_keys=True),
         ]
-        writer.writerow([_safe(c) for c in cells])
+        writer.writerow([neutralise(c) for c in cells])
     return out.getvalue()
-
-
-def _safe(cell):
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return cell

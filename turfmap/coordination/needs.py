@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from turfmap.coordination import audit
 from turfmap.coordination.permissions import Actor, require_district
-from turfmap.errors import Conflict, InputError, NotFound
+from turfmap.errors import Conflict, InputError, NotFound, shown
+from turfmap.inputs.text import clean_cell
 from turfmap.store import queries
 from turfmap.store.models import Need
 
@@ -33,11 +34,11 @@ def edit_need(
 ) -> Need:
     boundary_set, district = queries.active_district(session, code)
     if boundary_set.slug != set_slug:
-        raise NotFound(f"no active district {code!r} in set {set_slug!r}")
+        raise NotFound(f"no active district {shown(code)} in set {shown(set_slug)}")
     require_district(actor, set_slug, code, district.parent_code)
     if not 0 <= score <= 100:
         raise InputError(f"need {score:g} is out of range: needs run from 0 to 100")
-    reason = reason.strip()
+    reason = clean_cell(reason, "field 'reason'", limit=500)
     if not reason:
         raise InputError("a reason is required")
     if expires is not None and expires < today:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from turfmap.errors import InputError
-from turfmap.pipeline.csvfile import FORMULA_STARTS
+from turfmap.inputs.text import clean_cell
 
 TITLE_MAX = 120
 NOTES_MAX = 1000
@@ -88,7 +88,9 @@ def parse_session(
         lon=number(_get(fields, "lon"), where=place(line, "lon"), low=-180, high=180),
         capacity=whole(_get(fields, "capacity"), where=place(line, "capacity")),
         contact=contact_link(_get(fields, "contact"), where=place(line, "contact")),
-        accessibility=text_field(fields, "accessibility", line=line, limit=NOTES_MAX),
+        accessibility=text_field(
+            fields, "accessibility", line=line, limit=NOTES_MAX, multiline=True
+        ),
         short_walks=_get(fields, "short_walks").lower() in ("1", "true", "yes", "y", "on"),
     )
 
@@ -105,15 +107,12 @@ def text_field(
     line: int | None,
     limit: int,
     required: bool = False,
+    multiline: bool = False,
 ) -> str:
-    value = _get(fields, key)
     where = place(line, key)
+    value = clean_cell(fields.get(key), where, limit=limit, multiline=multiline)
     if required and not value:
         raise InputError(f"{where}: required")
-    if len(value) > limit:
-        raise InputError(f"{where}: longer than {limit} characters")
-    if value.startswith(FORMULA_STARTS):
-        raise InputError(f"{where}: {value!r} starts with {value[0]!r}, which spreadsheets run")
     return value
 
 

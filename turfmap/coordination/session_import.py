@@ -10,7 +10,7 @@ from turfmap.coordination.permissions import Actor
 from turfmap.coordination.session_fields import parse_session
 from turfmap.coordination.sessions import place_meeting_point, propose
 from turfmap.errors import InputError
-from turfmap.pipeline.csvfile import RowErrors, read_frame, require_columns
+from turfmap.inputs.csvfile import RowErrors, read_frame, require_columns
 from turfmap.pipeline.report import ImportReport
 from turfmap.spatial.index import SpatialIndex
 from turfmap.store.db import Database

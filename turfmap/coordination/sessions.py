@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from turfmap.coordination import audit
 from turfmap.coordination.permissions import Actor, may_edit_district
 from turfmap.coordination.session_fields import SessionDraft, place, text_field, volunteer_contact
-from turfmap.errors import Conflict, Forbidden, InputError, NotFound
+from turfmap.errors import Conflict, Forbidden, InputError, NotFound, shown
 from turfmap.spatial.index import SpatialIndex
 from turfmap.store import queries
 from turfmap.store.models import CanvassSession, Rsvp, utcnow
@@ -34,7 +34,7 @@ class Placed:
 def place_meeting_point(index: SpatialIndex, set_slug: str, lon: float, lat: float) -> Placed:
     """The district of ``set_slug`` holding the meeting point (found, never typed)."""
     if set_slug not in index.set_slugs:
-        raise NotFound(f"{set_slug!r} is not an active boundary set")
+        raise NotFound(f"{shown(set_slug)} is not an active boundary set")
     hits = index.district_at(lon, lat, set_slug)
     if not hits:
         raise InputError(

@@ -8,9 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from turfmap.errors import InputError
-
-# Cells a spreadsheet would run as a formula when the data is exported again.
-FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
+from turfmap.inputs.text import clean_cell
 
 
 def read_text(path: Path) -> str:
@@ -61,21 +59,17 @@ def require_columns(frame: pd.DataFrame, columns, path: Path) -> None:
         raise InputError(f"{path}: missing column(s) {missing}; the file has {list(frame.columns)}")
 
 
-def check_text(value: str, *, line: int, column: str) -> str:
-    """A text cell, refused if it would run as a spreadsheet formula.
+def check_text(value: str, *, line: int, column: str, limit: int | None = None) -> str:
+    """A text cell, normalised and refused if it would run as a spreadsheet formula
+    (inputs/text.py).
 
     >>> check_text(" Hendon ", line=3, column="name")
     'Hendon'
-    >>> check_text("=HYPERLINK(1)", line=3, column="reason")
+    >>> check_text(" =HYPERLINK(1)", line=3, column="reason")
     Traceback (most recent call last):
     turfmap.errors.InputError: line 3, column 'reason': '=HYPERLINK(1)' starts with '=', ...
     """
-    if value.startswith(FORMULA_STARTS):
-        raise InputError(
-            f"line {line}, column {column!r}: {value!r} starts with {value[0]!r}, "
-            "which spreadsheets run as a formula"
-        )
-    return value.strip()
+    return clean_cell(value, f"line {line}, column {column!r}", limit=limit)
 
 
 def parse_count(value: str, *, line: int, column: str) -> int:

@@ -10,6 +10,7 @@ import numpy as np
 import shapely
 
 from turfmap.errors import InputError
+from turfmap.inputs.text import clean_cell
 from turfmap.pipeline.read import polygon_parts_only
 
 # (code field, name field) of layouts we know, tried in order. Patterns, because ONS
@@ -63,8 +64,8 @@ def detect_fields(columns, code_field: str | None, name_field: str | None) -> tu
 
 def clean_features(frame, code_field=None, name_field=None) -> CleanFeatures:
     code_field, name_field = detect_fields(frame.columns, code_field, name_field)
-    codes = [_text(v) for v in frame[code_field]]
-    names = [_text(v) for v in frame[name_field]]
+    codes = _guarded(frame[code_field], code_field, limit=40)  # the code column's width
+    names = _guarded(frame[name_field], name_field, limit=200)
     missing = [i + 1 for i, code in enumerate(codes) if not code]
     if missing:
         raise InputError(
@@ -84,6 +85,24 @@ def clean_features(frame, code_field=None, name_field=None) -> CleanFeatures:
             names[i] = codes[i]
     geometries, fixed = _valid_multipolygons(frame.geometry.values, codes)
     return CleanFeatures(codes, names, geometries, fixed, code_field, name_field)
+
+
+def _guarded(values, field: str, *, limit: int) -> list[str]:
+    """Every cell through the one text guard (inputs/text.py): names and codes are
+    stored, shown and exported, so a formula-looking one is refused here."""
+    cells, problems = [], []
+    for number, value in enumerate(values, start=1):
+        try:
+            cells.append(
+                clean_cell(_text(value), f"feature {number}, field {field!r}", limit=limit)
+            )
+        except InputError as error:
+            problems.append(error.message)
+            cells.append("")
+    if problems:
+        more = f" and {len(problems) - 5} more" if len(problems) > 5 else ""
+        raise InputError("; ".join(problems[:5]) + more)
+    return cells
 
 
 def _valid_multipolygons(geometries, codes):

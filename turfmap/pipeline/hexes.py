@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import delete
 
 from turfmap.errors import InputError
-from turfmap.pipeline.csvfile import RowErrors, read_text
+from turfmap.inputs.csvfile import RowErrors, read_text
 from turfmap.pipeline.report import ImportReport
 from turfmap.store.db import Database
 from turfmap.store.models import HexCell

@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from turfmap.errors import InputError
-from turfmap.pipeline.csvfile import RowErrors, check_text, read_frame, require_columns
+from turfmap.inputs.csvfile import RowErrors, check_text, read_frame, require_columns
 from turfmap.pipeline.report import ImportReport
 from turfmap.store.db import Database
 from turfmap.store.models import ImportRun, Need

@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import delete
 
 from turfmap.errors import InputError
-from turfmap.pipeline.csvfile import RowErrors, check_text, parse_count, read_frame, read_text
+from turfmap.inputs.csvfile import RowErrors, check_text, parse_count, read_frame, read_text
 from turfmap.pipeline.report import ImportReport
 from turfmap.scoring.margin import target_view
 from turfmap.scoring.need import DEFAULT_WEIGHTS, NeedWeights, baseline_need, need_reason

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from turfmap.errors import InputError
+from turfmap.errors import InputError, shown
 from turfmap.scoring.need import NeedScore
 from turfmap.travel.estimate import DEFAULT_MODE, MODES, travel_factor
 
@@ -30,7 +30,7 @@ class Constraints:
 
     def __post_init__(self):
         if self.mode not in MODES:
-            raise InputError(f"mode={self.mode!r} is not one of {', '.join(MODES)}")
+            raise InputError(f"mode={shown(self.mode)} is not one of {', '.join(MODES)}")
 
 
 # A district one volunteer could go to, as it is weighed (a plain tuple: a request

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from turfmap.errors import NotFound
+from turfmap.errors import NotFound, shown
 from turfmap.store.models import Generation, utcnow
 from turfmap.store.queries import get_set
 
@@ -19,7 +19,9 @@ def activate(session: Session, set_slug: str, number: int | None = None) -> Gene
     else:
         generation = session.scalar(query.where(Generation.number == number))
     if generation is None:
-        raise NotFound(f"set {set_slug!r} has no generation {number if number else ''}".strip())
+        raise NotFound(
+            f"set {shown(set_slug)} has no generation {number if number else ''}".strip()
+        )
     session.execute(
         update(Generation).where(Generation.set_id == boundary_set.id).values(active=False)
     )

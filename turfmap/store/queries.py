@@ -6,10 +6,10 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, load_only
 
-from turfmap.errors import InputError, NotFound
+from turfmap.errors import InputError, NotFound, shown
 from turfmap.store.models import (
     Base,
     BoundarySet,
@@ -30,7 +30,7 @@ def get_set(session: Session, slug: str) -> BoundarySet:
     found = session.scalar(select(BoundarySet).where(BoundarySet.slug == slug))
     if found is None:
         known = ", ".join(session.scalars(select(BoundarySet.slug))) or "none yet"
-        raise NotFound(f"no boundary set {slug!r} (known: {known})")
+        raise NotFound(f"no boundary set {shown(slug)} (known: {known})")
     return found
 
 
@@ -117,7 +117,7 @@ def active_district(session: Session, code: str) -> tuple[BoundarySet, District]
         .where(Generation.active.is_(True), District.code == code)
     ).first()
     if row is None:
-        raise NotFound(f"no district with code {code!r} in any active boundary set")
+        raise NotFound(f"no district with code {shown(code)} in any active boundary set")
     return row[0], row[1]
 
 
@@ -252,6 +252,17 @@ def table_counts(session: Session) -> dict[str, int]:
         table.name: session.scalar(select(func.count()).select_from(table)) or 0
         for table in Base.metadata.sorted_tables
     }
+
+
+def database_bytes(session: Session) -> int | None:
+    """The database's size on disk (None where the backend cannot say)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return session.scalar(text("SELECT pg_database_size(current_database())"))
+    if dialect == "sqlite":
+        pages = session.scalar(text("PRAGMA page_count")) or 0
+        return pages * (session.scalar(text("PRAGMA page_size")) or 0)
+    return None
 
 
 def active_checksum(session: Session) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from flask import Blueprint, Response, request
 
@@ -12,6 +12,7 @@ from turfmap import lookup
 from turfmap.extensions import services
 from turfmap.pipeline.simplify import FULL_DETAIL_DECIMALS, geojson_geometry
 from turfmap.web import params
+from turfmap.web.clock import today
 from turfmap.web.json_provider import dumps_bytes
 from turfmap.web.openapi import document as openapi_document
 
@@ -35,20 +36,20 @@ def point():
     lon = params.number(request.args, "lon", low=-180, high=180)
     index = services().spatial.get()
     with services().db.session() as session:
-        found = lookup.districts_at_point(session, index, lon, lat, date.today())
+        found = lookup.districts_at_point(session, index, lon, lat, today())
     return {"point": {"lat": lat, "lon": lon}, "districts": found}
 
 
 @api.get("/districts/<code>")
 def district(code: str):
     with services().db.session() as session:
-        return lookup.district_page(session, code, date.today(), datetime.now(UTC))
+        return lookup.district_page(session, code, today(), datetime.now(UTC))
 
 
 @api.get("/districts/<code>.geojson")
 def district_geojson(code: str):
     with services().db.session() as session:
-        summary, geometry = lookup.district_detail(session, code, date.today())
+        summary, geometry = lookup.district_detail(session, code, today())
     feature = {
         "type": "Feature",
         "id": code,
@@ -66,10 +67,10 @@ def set_districts(slug: str):
     with services().db.session() as session:
         # Shapes change only when a generation is activated and properties only when
         # needs or results change: the token says when, and the payload is reused.
-        key = (slug, zoom, box, date.today(), lookup.map_state(session))
+        key = (slug, zoom, box, today(), lookup.map_state(session))
         payload = services().geojson.get(key)
         if payload is None:
-            found = lookup.set_features(session, index, slug, zoom, box, date.today())
+            found = lookup.set_features(session, index, slug, zoom, box, today())
             collection = {
                 "type": "FeatureCollection",
                 "band": found["band"],
@@ -83,7 +84,7 @@ def set_districts(slug: str):
 def set_hexes(slug: str):
     index = services().spatial.get()
     with services().db.session() as session:
-        return lookup.set_hexes(session, index, slug, date.today())
+        return lookup.set_hexes(session, index, slug, today())
 
 
 @api.get("/places")

@@ -16,7 +16,7 @@ class CalendarEvent:
     lat: float
     lon: float
     description: str
-    url: str
+    url: str | None  # None: no public address is configured
     cancelled: bool = False
 
 
@@ -65,7 +65,7 @@ def calendar(name: str, events: list[CalendarEvent], *, stamp: datetime) -> str:
             f"SUMMARY:{escape(event.title)}",
             f"GEO:{event.lat:.6g};{event.lon:.6g}",
             f"DESCRIPTION:{escape(event.description)}",
-            f"URL:{event.url}",
+            *([f"URL:{event.url}"] if event.url else []),
             f"STATUS:{'CANCELLED' if event.cancelled else 'CONFIRMED'}",
             "END:VEVENT",
         ]

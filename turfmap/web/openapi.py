@@ -12,6 +12,24 @@ ERROR = {
     "description": 'Bad input or unknown thing: {"error": {"code", "message"}}',
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
 }
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again",
+        "schema": {"type": "integer"},
+    }
+}
+# What any operation may answer, besides its own statuses.
+EVERY_OPERATION = {
+    "414": ERROR | {"description": "The address is longer than 4,096 characters"},
+    "429": ERROR
+    | {
+        "description": "Past a rate limit for this client address (TURFMAP_API_RATE_LIMIT, "
+        "and for writes their own limits)",
+        "headers": RETRY_AFTER,
+    },
+    "503": ERROR
+    | {"description": "The database cannot be reached just now", "headers": RETRY_AFTER},
+}
 
 
 def _get(summary: str, parameters: list, content: str = "application/json") -> dict:
@@ -23,6 +41,7 @@ def _get(summary: str, parameters: list, content: str = "application/json") -> d
                 "200": {"description": "OK", "content": {content: {}}},
                 "400": ERROR,
                 "404": ERROR,
+                **EVERY_OPERATION,
             },
         }
     }
@@ -38,7 +57,13 @@ def _post(
     conflict: str | None = None,
 ) -> dict:
     """A JSON-body write answering 201, with the errors it can give."""
-    responses = {"201": {"description": created}, "400": ERROR, "404": ERROR}
+    responses = {
+        "201": {"description": created},
+        "400": ERROR,
+        "404": ERROR,
+        "413": ERROR | {"description": "The body is larger than 16 KB"},
+        **EVERY_OPERATION,
+    }
     if conflict:
         responses["409"] = ERROR | {"description": conflict}
     body = {"type": "object", "required": required, "properties": properties}
@@ -156,15 +181,19 @@ def _volunteer_paths() -> dict:
             ],
         ),
         "/api/v1/commitments": _post(
-            "Accept a recommendation: one volunteer for a district on a day",
+            "Accept a recommendation: one volunteer for a district today. The token is the "
+            "commit_token of a district in a recommendation, valid on the campaign day it "
+            "was issued and counted once",
             [],
             {
-                "code": {"type": "string"},
-                "set": {"type": "string"},
-                "day": {"type": "string", "format": "date"},
+                "token": {"type": "string", "maxLength": 400},
+                "code": {"type": "string", "description": "if sent, the token's district"},
+                "set": {"type": "string", "description": "if sent, the token's set"},
+                "day": {"type": "string", "format": "date", "description": "if sent, today"},
             },
-            required=["code"],
+            required=["token"],
             created="Stored; the remaining need is returned",
+            conflict="This token was used already (already_used)",
         ),
         "/api/v1/sessions/{session_id}": _get(
             "An approved canvassing session with its free places", [SESSION]

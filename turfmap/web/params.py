@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
+import re
 
-from turfmap.errors import InputError
+from turfmap.errors import InputError, shown
+
+_WHOLE = re.compile(r"-?[0-9]{1,9}")  # ASCII digits: str.isdigit() takes '²' too
 
 
 def number(
@@ -29,9 +32,12 @@ def number(
     try:
         value = float(raw)
     except ValueError:
-        raise InputError(f"{name}={raw!r} is not a number") from None
+        raise InputError(f"{name}={shown(raw)} is not a number") from None
     if not math.isfinite(value) or not low <= value <= high:
-        raise InputError(f"{name}={raw} is out of range: it must be between {low:g} and {high:g}")
+        raise InputError(
+            f"{name}={shown(raw, quote=False)} is out of range: "
+            f"it must be between {low:g} and {high:g}"
+        )
     return value
 
 
@@ -49,14 +55,16 @@ def bbox(args, name: str = "bbox") -> tuple[float, float, float, float] | None:
         return None
     parts = raw.split(",")
     if len(parts) != 4:
-        raise InputError(f"{name}={raw!r} must be four numbers: west,south,east,north")
+        raise InputError(f"{name}={shown(raw)} must be four numbers: west,south,east,north")
     try:
         west, south, east, north = (float(p) for p in parts)
     except ValueError:
-        raise InputError(f"{name}={raw!r} must be four numbers: west,south,east,north") from None
+        raise InputError(
+            f"{name}={shown(raw)} must be four numbers: west,south,east,north"
+        ) from None
     if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
         raise InputError(
-            f"{name}={raw!r} is not a box: need -180 <= west < east <= 180 "
+            f"{name}={shown(raw)} is not a box: need -180 <= west < east <= 180 "
             "and -90 <= south < north <= 90"
         )
     return west, south, east, north
@@ -76,7 +84,7 @@ def flag(args, name: str) -> bool:
         return False
     if raw in ("1", "true", "yes"):
         return True
-    raise InputError(f"{name}={args.get(name)!r} must be one of 1, 0, true, false, yes, no")
+    raise InputError(f"{name}={shown(args.get(name))} must be one of 1, 0, true, false, yes, no")
 
 
 def whole_number(args, name: str, *, low: int, high: int, default: int) -> int:
@@ -87,13 +95,18 @@ def whole_number(args, name: str, *, low: int, high: int, default: int) -> int:
     >>> whole_number({"limit": "2.5"}, "limit", low=1, high=50, default=5)
     Traceback (most recent call last):
     turfmap.errors.InputError: limit='2.5' is not a whole number
+    >>> whole_number({"limit": "--5"}, "limit", low=1, high=50, default=5)
+    Traceback (most recent call last):
+    turfmap.errors.InputError: limit='--5' is not a whole number
     """
     raw = args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.strip().lstrip("-").isdigit():
-        raise InputError(f"{name}={raw!r} is not a whole number")
+    if not _WHOLE.fullmatch(raw.strip()):
+        raise InputError(f"{name}={shown(raw)} is not a whole number")
     value = int(raw)
     if not low <= value <= high:
-        raise InputError(f"{name}={raw} is out of range: it must be between {low} and {high}")
+        raise InputError(
+            f"{name}={shown(raw, quote=False)} is out of range: it must be between {low} and {high}"
+        )
     return value

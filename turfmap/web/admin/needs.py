@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import login_required
 
@@ -14,6 +12,7 @@ from turfmap.extensions import services
 from turfmap.store import queries
 from turfmap.web.admin import actor, admin
 from turfmap.web.admin.forms import NeedForm, TokenOnly
+from turfmap.web.clock import today
 
 
 @admin.route("/needs/<set_slug>/<code>", methods=["GET", "POST"])
@@ -35,7 +34,7 @@ def district(set_slug: str, code: str):
                     reason=form.reason.data,
                     expires=form.expires.data,
                     base_id=_base(form.base_id.data),
-                    today=date.today(),
+                    today=today(),
                 )
             except Conflict as exc:
                 conflict = exc
@@ -63,7 +62,7 @@ def revert(set_slug: str, code: str, need_id: int):
             code=code,
             need_id=need_id,
             base_id=_base(form.base_id.data),
-            today=date.today(),
+            today=today(),
         )
     return redirect(url_for("admin.district", set_slug=set_slug, code=code))
 
@@ -81,6 +80,6 @@ def _district_page(session, set_slug, code) -> dict:
         "set_slug": set_slug,
         "district": district,
         "history": queries.need_history(session, boundary_set.id, code),
-        "current": queries.current_needs(session, boundary_set.id, date.today(), code).get(code),
+        "current": queries.current_needs(session, boundary_set.id, today(), code).get(code),
         "base_id": latest_need_id(session, boundary_set.id, code),
     }

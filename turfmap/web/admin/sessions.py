@@ -11,7 +11,7 @@ from flask_login import login_required
 
 from turfmap.coordination import sessions as canvassing
 from turfmap.coordination.session_fields import parse_session
-from turfmap.errors import Forbidden, InputError
+from turfmap.errors import Forbidden, InputError, shown
 from turfmap.extensions import services
 from turfmap.store import queries
 from turfmap.web.admin import actor, admin, timezone
@@ -25,7 +25,7 @@ STATUSES = ("proposed", "approved", "rejected")
 def session_list():
     status = request.args.get("status") or None
     if status is not None and status not in STATUSES:
-        raise InputError(f"status={status!r} must be one of {', '.join(STATUSES)}")
+        raise InputError(f"status={shown(status)} must be one of {', '.join(STATUSES)}")
     with services().db.session() as session:
         rows = [
             (c, queries.rsvp_count(session, c.id))
