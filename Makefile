@@ -5,7 +5,7 @@ PORT ?= 5000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup run test lint format bench clean
+.PHONY: setup run test test-fast lint format bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# The inner loop: SQLite only, without the browser, real-server and generated-request
+# tests (marked slow). `make test` still runs everything, as CI does.
+test-fast: setup
+	TURFMAP_TEST_BACKENDS=sqlite $(BIN)/python -m pytest -m "not slow and not postgis" -q
 
 lint: setup
 	$(BIN)/ruff check .

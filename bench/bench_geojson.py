@@ -12,15 +12,11 @@ import numpy as np
 import shapely
 
 from bench.common import UK
+from turfmap.geometry.bands import BANDS, FULL_DETAIL_DECIMALS
+from turfmap.geometry.geojson import geojson_geometry
 from turfmap.pipeline.clean import clean_features
 from turfmap.pipeline.read import read_boundaries
-from turfmap.pipeline.simplify import (
-    BANDS,
-    FULL_DETAIL_DECIMALS,
-    coverage_defects,
-    geojson_geometry,
-    simplify_bands,
-)
+from turfmap.pipeline.simplify import coverage_defects, simplify_bands
 
 
 def served_bytes(codes, names, shapes, decimals) -> tuple[int, int]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -180,7 +181,14 @@ def app_costs(url: str, paths: list[str]) -> dict[str, tuple[float, float]]:
 
     from turfmap import create_app
 
-    app = create_app({"TURFMAP_DATABASE_URL": url, "TURFMAP_INDEX_CHECK_SECONDS": 60})
+    app = create_app(
+        {
+            "TURFMAP_DATABASE_URL": url,
+            "TURFMAP_INDEX_CHECK_SECONDS": 60,
+            "TURFMAP_DEBUG": True,
+            "TURFMAP_API_RATE_LIMIT": None,
+        }
+    )
     flush = np.ones(FLUSH_BYTES // 8)
     environs = {
         "/healthz": [create_environ("/healthz")] * len(paths),
@@ -224,12 +232,22 @@ def _free_port() -> int:
 
 
 def _serve(url: str, port: int, extra: dict | None = None) -> subprocess.Popen:
-    env = os.environ | {"TURFMAP_DATABASE_URL": url, "TURFMAP_INDEX_CHECK_SECONDS": "60"}
+    env = os.environ | {
+        "TURFMAP_DATABASE_URL": url,
+        "TURFMAP_INDEX_CHECK_SECONDS": "60",
+        "TURFMAP_SECRET_KEY": secrets.token_urlsafe(48),
+        # One client address sends every request here: the per-address API limit
+        # would measure itself, not turfmap.
+        "TURFMAP_API_RATE_LIMIT": "none",
+    }
     env |= extra or {}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
         [
             str(gunicorn),
+            "-c",
+            str(ROOT / "deploy" / "gunicorn.conf.py"),
+            "--no-control-socket",
             "-w",
             "2",
             "-b",

@@ -11,7 +11,7 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from turfmap.store import db as store_db
 
@@ -42,6 +42,37 @@ def postgres_url() -> str | None:
     )
 
 
+def add_postgis(url: str) -> None:
+    """CREATE EXTENSION postgis in the (new, empty) database at ``url``."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("CREATE EXTENSION postgis"))
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def own_database(server_url: str):
+    """Yields the URL of a PostgreSQL database of its own, with PostGIS, on the server
+    ``server_url`` names (which is only used to connect); dropped at the end.
+
+    A database, not a schema: with a schema on the search path, Alembic finds a
+    populated ``public.alembic_version`` and writes into the real tables."""
+    name = f"turfmap_run_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        add_postgis(url)
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
 @contextmanager
 def fresh_database(backend: str):
     """Yields a store.db.Database on an empty, migrated database; removed afterwards."""
@@ -53,20 +84,13 @@ def fresh_database(backend: str):
             yield database
             database.dispose()
         return
-    url = postgres_url()
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url)
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        database.init(url, schema=schema)
-        store_db.upgrade(database.engine)
-        yield database
-        database.dispose()
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with own_database(postgres_url()) as url:
+        database.init(url)
+        try:
+            store_db.upgrade(database.engine)
+            yield database
+        finally:
+            database.dispose()
 
 
 def backends() -> list[str]:

@@ -8,13 +8,15 @@ under CI=true, where a skipped PostGIS test would hide a broken backend.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
+from bench.common import own_database
 from turfmap import create_app
 from turfmap.cli import main
 from turfmap.extensions import services
@@ -25,21 +27,28 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 UK = SHARED / "uk"
 US = SHARED / "us"
 PACKAGES = SHARED / "packages"
-BACKENDS = ["sqlite", "postgis"]
+# `make test-fast` sets TURFMAP_TEST_BACKENDS=sqlite for a quick inner loop;
+# `make test` (and CI) runs both.
+BACKENDS = os.environ.get("TURFMAP_TEST_BACKENDS", "sqlite,postgis").split(",")
 
 
 def pytest_collection_modifyitems(config, items):
     if not SHARED.is_dir():
         raise pytest.UsageError(f"test data not found at {SHARED} (../shared/data)")
+    for item in items:
+        if "[postgis" in item.nodeid:
+            item.add_marker(pytest.mark.postgis)
 
 
 @dataclass
 class Backend:
     name: str
-    root: str  # a folder for SQLite files, or the PostgreSQL URL
+    root: str  # a folder for SQLite files, or the URL of this run's own PostgreSQL database
 
     def fresh(self) -> tuple[str, str | None]:
-        """(url, schema) of a new, empty database."""
+        """(url, schema) of a new, empty database: on PostGIS a schema of this run's
+        own database, whose public schema holds PostGIS and nothing of turfmap's, so
+        search_path's fallback to public can never reach real tables."""
         if self.name == "sqlite":
             return f"sqlite:///{self.root}/{uuid.uuid4().hex}.sqlite3", None
         schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -65,18 +74,8 @@ def backend(request, tmp_path_factory) -> Backend:
     if request.param == "sqlite":
         yield Backend("sqlite", str(tmp_path_factory.mktemp("sqlite")))
         return
-    url = _postgres_url()
-    yield Backend("postgis", url)
-    engine = create_engine(url)
-    with engine.connect() as connection:
-        schemas = list(
-            connection.execute(
-                text("SELECT nspname FROM pg_namespace WHERE nspname LIKE 't\\_%'")
-            ).scalars()
-        )
-    for schema in schemas:
-        drop_schema(engine, schema)
-    engine.dispose()
+    with own_database(_postgres_url()) as url:
+        yield Backend("postgis", url)
 
 
 def drop_schema(engine, schema: str) -> None:
@@ -110,9 +109,17 @@ def services_of(app):
 
 
 @pytest.fixture
-def app(backend, tmp_path):
-    """An empty database on each backend."""
-    app = make_app(backend, tmp_path)
+def app(backend, tmp_path, request):
+    """An empty database on each backend (or, for a test that asks for the
+    workspace, on SQLite a copy of one built once: 50 tests would otherwise each
+    import Bradford and hash four passwords)."""
+    if "workspace" in request.fixturenames and backend.name == "sqlite":
+        copy = Path(backend.root) / f"{uuid.uuid4().hex}.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_workspace"), copy)
+        app = make_app(backend, tmp_path, TURFMAP_DATABASE_URL=f"sqlite:///{copy}")
+        app.config["TESTING_WORKSPACE_BUILT"] = True
+    else:
+        app = make_app(backend, tmp_path)
     yield app
     services = services_of(app)
     services.db.dispose()
@@ -238,4 +245,18 @@ def workspace(app, cli, tmp_path):
     """Bradford seats and wards with an admin, a host and two coordinators."""
     from tests.workspace import build_workspace
 
+    if app.config.get("TESTING_WORKSPACE_BUILT"):
+        return app
     return build_workspace(app, cli, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def sqlite_workspace(tmp_path_factory) -> Path:
+    """The SQLite file of one workspace, built once, for app() to copy."""
+    from tests.workspace import build_workspace
+
+    folder = tmp_path_factory.mktemp("workspace")
+    app = make_app(Backend("sqlite", str(folder)), folder)
+    build_workspace(app, Cli(app), folder)
+    services_of(app).db.dispose()
+    return Path(make_url(app.config["TURFMAP_DATABASE_URL"]).database)

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, make_url, text
 
+from bench.common import add_postgis
+
 ROOT = Path(__file__).resolve().parents[1]
 STRONG_KEY = "Zr8p0e3yq1gNw6xJbT4vK2mLcH9sA7fDq5Wn"  # for servers under test only
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -165,10 +167,7 @@ def own_cluster():
     cluster = Cluster()
     try:
         cluster.start()
-        engine = create_engine(cluster.url)
-        with engine.begin() as connection:
-            connection.execute(text("CREATE EXTENSION postgis"))
-        engine.dispose()
+        add_postgis(cluster.url)
         yield cluster
     finally:
         cluster.remove()

@@ -14,6 +14,8 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
+pytestmark = pytest.mark.slow
+
 LIFTED = {
     "TURFMAP_API_RATE_LIMIT": None,
     "TURFMAP_COMMIT_LIMIT": None,

@@ -19,6 +19,8 @@ from werkzeug.serving import make_server
 from bench.common import CHROMIUM, launch_chromium
 from tests.conftest import Cli, make_app, services_of
 
+pytestmark = pytest.mark.slow
+
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 
 

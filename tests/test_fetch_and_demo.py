@@ -39,6 +39,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@pytest.mark.slow
 def test_download_checks_and_caches_then_imports(app, cli, mirror):
     base, _ = mirror
     output = cli.ok("fetch", "uk-2024", "--mirror", base)
@@ -114,6 +115,7 @@ def test_demo_offline_loads_montreal(backend, tmp_path):
     services_of(app).db.dispose()
 
 
+@pytest.mark.slow
 def test_demo_from_a_data_folder_loads_the_uk(backend, tmp_path):
     app = make_app(backend, tmp_path, TURFMAP_DATA_DIR=UK, TURFMAP_FETCH_MIRROR=CLOSED_PORT)
     Cli(app).ok("demo", "--if-empty")

@@ -10,9 +10,10 @@ import pytest
 import shapely
 
 from tests.conftest import PACKAGES, UK, US, snapshot
+from turfmap.geometry.bands import BANDS
 from turfmap.pipeline.clean import clean_features
 from turfmap.pipeline.read import read_boundaries
-from turfmap.pipeline.simplify import BANDS, coverage_defects, simplify_bands
+from turfmap.pipeline.simplify import coverage_defects, simplify_bands
 
 
 def test_uk_topojson_gives_650_seats_and_finds_old_aberdeen(uk_app):
@@ -194,6 +195,7 @@ def test_wards_get_their_constituency_by_largest_overlap(app, cli, tmp_path):
     }
 
 
+@pytest.mark.slow
 def test_simplified_bands_keep_uk_neighbours_sharing_borders():
     """0 overlaps and 0 new gaps between neighbours in every band, on the 650 seats."""
     features = clean_features(read_boundaries(UK / "wpc_2024_uk_bgc.topojson").frame)

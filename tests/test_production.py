@@ -31,6 +31,8 @@ from turfmap import RefusedToStart, create_app
 from turfmap.store import db as store_db
 from turfmap.store.models import Commitment
 
+pytestmark = pytest.mark.slow
+
 
 @contextmanager
 def loaded(url: str, *, admin: bool = False):

@@ -6,8 +6,6 @@ import sys
 
 from flask import Flask
 
-JSON_BODY_LIMIT = 16 * 1024  # every request body but the workspace's file uploads
-
 
 class RefusedToStart(SystemExit):
     """The configuration is unsafe outside development mode. Exit status 3 is what

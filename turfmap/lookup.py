@@ -7,7 +7,8 @@ from datetime import date
 
 from turfmap.coordination.sessions import upcoming_in_district
 from turfmap.errors import InputError, NotFound, shown
-from turfmap.pipeline.simplify import FULL_DETAIL_DECIMALS, band_for_zoom, geojson_geometry
+from turfmap.geometry.bands import FULL_DETAIL_DECIMALS, band_for_zoom
+from turfmap.geometry.geojson import geojson_geometry
 from turfmap.postcode import normalise_postcode
 from turfmap.spatial.index import SpatialIndex
 from turfmap.store import queries

@@ -10,11 +10,12 @@ from pathlib import Path
 from turfmap.coordination.permissions import Actor, require_admin
 from turfmap.coordination.uploads import DEFAULT_RETENTION_HOURS, finished, get_upload, stage
 from turfmap.errors import InputError
+from turfmap.inputs.report import ImportReport
 from turfmap.pipeline.boundaries import BoundaryOptions, import_boundaries
-from turfmap.pipeline.report import ImportReport
 from turfmap.store.db import Database
 from turfmap.store.models import Upload
 
+__all__ = ["BoundaryOptions", "check_filename", "dry_run", "write_generation"]
 SUFFIXES = (".geojson", ".json", ".topojson", ".gpkg", ".zip")
 
 

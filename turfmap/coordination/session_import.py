@@ -11,12 +11,11 @@ from turfmap.coordination.session_fields import parse_session
 from turfmap.coordination.sessions import place_meeting_point, propose
 from turfmap.errors import InputError
 from turfmap.inputs.csvfile import RowErrors, read_frame, require_columns
-from turfmap.pipeline.report import ImportReport
+from turfmap.inputs.report import ImportReport
 from turfmap.spatial.index import SpatialIndex
 from turfmap.store.db import Database
 
 REQUIRED = ("title", "starts", "ends", "lat", "lon", "capacity", "contact")
-OPTIONAL = ("accessibility", "short_walks")
 
 
 def import_sessions(

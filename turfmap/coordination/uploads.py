@@ -23,8 +23,8 @@ from turfmap.coordination import audit
 from turfmap.coordination.permissions import Actor, may_edit_district
 from turfmap.errors import Conflict, Forbidden, InputError, NotFound
 from turfmap.inputs.csvfile import decode_text, frame_from_text
+from turfmap.inputs.report import ImportReport
 from turfmap.pipeline.needs import NeedPlan, plan_needs, write_needs
-from turfmap.pipeline.report import ImportReport
 from turfmap.store import queries
 from turfmap.store.models import Need, Upload, utcnow
 

@@ -13,11 +13,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from turfmap.errors import InputError
+from turfmap.geometry.bands import BANDS
+from turfmap.geometry.geojson import geojson_bytes
+from turfmap.inputs.report import ImportReport
 from turfmap.pipeline.clean import CleanFeatures, clean_features
 from turfmap.pipeline.read import DEFAULT_MAX_UNZIPPED_MB, read_boundaries
-from turfmap.pipeline.report import ImportReport
 from turfmap.pipeline.sanity import placement_problems
-from turfmap.pipeline.simplify import BANDS, geojson_bytes, simplify_bands
+from turfmap.pipeline.simplify import simplify_bands
 from turfmap.store.db import Database
 from turfmap.store.models import BoundarySet, District, DistrictShape, Generation
 from turfmap.store.queries import find_set, get_set, parent_districts

@@ -11,7 +11,7 @@ from sqlalchemy import delete
 
 from turfmap.errors import InputError
 from turfmap.inputs.csvfile import RowErrors, read_text
-from turfmap.pipeline.report import ImportReport
+from turfmap.inputs.report import ImportReport
 from turfmap.store.db import Database
 from turfmap.store.models import HexCell
 from turfmap.store.queries import district_codes, get_set, reference_generation

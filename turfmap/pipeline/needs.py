@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from turfmap.errors import InputError
 from turfmap.inputs.csvfile import RowErrors, check_text, read_frame, require_columns
-from turfmap.pipeline.report import ImportReport
+from turfmap.inputs.report import ImportReport
 from turfmap.store.db import Database
 from turfmap.store.models import ImportRun, Need
 from turfmap.store.queries import current_needs, district_index, get_set, reference_generation

@@ -14,7 +14,7 @@ from sqlalchemy import delete, insert
 
 from turfmap.errors import InputError
 from turfmap.inputs.csvfile import RowErrors, read_frame, require_columns
-from turfmap.pipeline.report import ImportReport
+from turfmap.inputs.report import ImportReport
 from turfmap.postcode import normalise_postcode
 from turfmap.store.db import Database
 from turfmap.store.models import Postcode

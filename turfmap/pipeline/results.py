@@ -11,7 +11,7 @@ from sqlalchemy import delete
 
 from turfmap.errors import InputError
 from turfmap.inputs.csvfile import RowErrors, check_text, parse_count, read_frame, read_text
-from turfmap.pipeline.report import ImportReport
+from turfmap.inputs.report import ImportReport
 from turfmap.scoring.margin import target_view
 from turfmap.scoring.need import DEFAULT_WEIGHTS, NeedWeights, baseline_need, need_reason
 from turfmap.store.db import Database

@@ -9,72 +9,11 @@ seats with slightly mismatched edges).
 
 from __future__ import annotations
 
-import gzip
-import json
-from dataclasses import dataclass
-
 import numpy as np
 import shapely
-import shapely.geometry
 
+from turfmap.geometry.bands import BANDS, METRES_PER_DEGREE_LATITUDE
 from turfmap.pipeline.read import polygon_parts_only
-
-
-@dataclass(frozen=True)
-class Band:
-    number: int
-    label: str
-    max_zoom: int  # the highest web-map zoom this band is served for
-    tolerance_m: float
-    decimals: int  # coordinate decimals when serialised (1e-4 degrees is ~10 m)
-
-
-BANDS = (
-    Band(0, "country", 7, 1500.0, 4),
-    Band(1, "region", 10, 300.0, 5),
-    Band(2, "local", 12, 60.0, 5),
-)
-FULL_DETAIL_DECIMALS = 6  # above the last band's max_zoom the full geometry is served
-
-
-def band_for_zoom(zoom: float | None) -> Band | None:
-    """The band to serve at ``zoom``; None means the full geometry.
-
-    >>> band_for_zoom(5).label, band_for_zoom(9).label, band_for_zoom(12).label
-    ('country', 'region', 'local')
-    >>> band_for_zoom(15) is None
-    True
-    >>> band_for_zoom(None).label
-    'country'
-    """
-    if zoom is None:
-        return BANDS[0]
-    for band in BANDS:
-        if zoom <= band.max_zoom:
-            return band
-    return None
-
-
-METRES_PER_DEGREE_LATITUDE = 111_320.0
-
-
-def geojson_geometry(geometry, decimals: int) -> dict:
-    """GeoJSON geometry with coordinates rounded: 17 digits per number is most of the
-    bytes otherwise. Shared vertices round identically, so borders stay shared.
-
-    >>> import shapely
-    >>> geojson_geometry(shapely.Point(1.123456789, 2.987654321), 4)
-    {'type': 'Point', 'coordinates': (1.1235, 2.9877)}
-    """
-    return shapely.geometry.mapping(shapely.transform(geometry, lambda xy: np.round(xy, decimals)))
-
-
-def geojson_bytes(geometries, decimals: int) -> tuple[int, int]:
-    """Bytes of the geometries as served (rounded GeoJSON), raw and gzipped."""
-    payload = json.dumps(
-        [geojson_geometry(g, decimals) for g in geometries], separators=(",", ":")
-    ).encode()
-    return len(payload), len(gzip.compress(payload, 6))
 
 
 def simplify_bands(geometries: np.ndarray) -> dict[int, np.ndarray]:

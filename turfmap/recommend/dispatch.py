@@ -43,17 +43,6 @@ class Volunteer:
     nearest_marginal_minutes: float = 0.0
 
 
-def remaining_need(seat: Seat, assigned: int) -> float:
-    """
-    >>> remaining_need(Seat("A", 80, 4), 1)
-    60.0
-    >>> remaining_need(Seat("A", 80, 4), 5)
-    0.0
-    """
-    free = max(seat.capacity - assigned, 0)
-    return seat.need * free / seat.capacity if seat.capacity else 0.0
-
-
 def dispatch_greedy(seats: list[Seat], volunteers: list[Volunteer]) -> list[int | None]:
     """Each volunteer in turn to the best need x balance(fill) x travel factor.
 

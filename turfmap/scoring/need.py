@@ -7,7 +7,7 @@ every ingredient that produced it out, so the interface can explain the choice.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -75,12 +75,6 @@ class NeedScore:
     margin: float | None
     status: str | None
     reason: str
-    # Derived from the fields above, so left out of equality and the hash: a score
-    # can then key a memo (recommend.ranking explains each one once).
-    ingredients: dict = field(default_factory=dict, compare=False, hash=False)
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
     @property
     def place_value(self) -> float:
@@ -175,7 +169,7 @@ def day_capacity(score: float, electorate: int | None) -> int:
 
 
 def assess(inputs: NeedInputs, today: date, *, weights: NeedWeights = DEFAULT_WEIGHTS) -> NeedScore:
-    """The district's need today, with its ingredients.
+    """The district's need today.
 
     A coordinator's statement wins until it expires; after that the result-based
     baseline applies again and the statement is reported as stale.
@@ -229,31 +223,10 @@ def assess(inputs: NeedInputs, today: date, *, weights: NeedWeights = DEFAULT_WE
         inputs.margin,
         inputs.status,
         reason,
-        _ingredients(inputs, stale, capacity, age),
     )
 
 
 _NO_DATA = "No result or need recorded."
-
-
-def _ingredients(inputs: NeedInputs, stale: bool, capacity: int, age: int | None) -> dict:
-    """What a score was made of, for the interface to show."""
-    override = inputs.override
-    return {
-        "margin": inputs.margin,
-        "status": inputs.status,
-        "override": None
-        if override is None
-        else {
-            "score": override.score,
-            "author": override.author,
-            "expires": override.expires.isoformat() if override.expires else None,
-            "stale": stale,
-        },
-        "capacity": capacity,
-        "committed": inputs.committed,
-        "age_days": age,
-    }
 
 
 def _margin_words(margin: float, status: str) -> str:

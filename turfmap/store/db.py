@@ -90,3 +90,10 @@ class Database:
     def dispose(self) -> None:
         if self.engine is not None:
             self.engine.dispose()
+
+
+def table_names() -> list[str]:
+    """turfmap's tables, dependents first (for tools that remove them)."""
+    from turfmap.store.models import Base
+
+    return [table.name for table in reversed(Base.metadata.sorted_tables)]

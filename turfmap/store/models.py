@@ -104,7 +104,7 @@ class District(Base):
 
 
 class DistrictShape(Base):
-    """The district simplified for one zoom band (see pipeline/simplify.py)."""
+    """The district simplified for one zoom band (geometry/bands.py, pipeline/simplify.py)."""
 
     __tablename__ = "district_shapes"
 

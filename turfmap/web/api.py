@@ -10,7 +10,8 @@ from flask import Blueprint, Response, request
 
 from turfmap import lookup
 from turfmap.extensions import services
-from turfmap.pipeline.simplify import FULL_DETAIL_DECIMALS, geojson_geometry
+from turfmap.geometry.bands import FULL_DETAIL_DECIMALS
+from turfmap.geometry.geojson import geojson_geometry
 from turfmap.web import params
 from turfmap.web.clock import today
 from turfmap.web.json_provider import dumps_bytes

@@ -20,9 +20,9 @@ from flask import Flask, request
 from werkzeug.exceptions import RequestURITooLarge
 from werkzeug.routing import IntegerConverter
 
-from turfmap import JSON_BODY_LIMIT
 from turfmap.errors import InputError, shown
 
+JSON_BODY_LIMIT = 16 * 1024  # every request body but the workspace's file uploads
 MAX_URL = 4096
 DATABASE_INT_MAX = 2**31 - 1  # PostgreSQL INTEGER, the type of every id column
 UPLOAD_ENDPOINTS = frozenset({"admin.needs_upload", "admin.boundaries"})
@@ -47,13 +47,17 @@ def install(app: Flask) -> None:
     def edge():
         if request.endpoint not in UPLOAD_ENDPOINTS:
             request.max_content_length = JSON_BODY_LIMIT
-        if len(request.full_path) > MAX_URL:
+        query = request.environ.get("QUERY_STRING", "")
+        if len(query) + len(request.path) > MAX_URL:
             raise RequestURITooLarge(f"The address is longer than {MAX_URL} characters.")
         refuse_forbidden(request.path, "the address")
-        for key, values in request.args.lists():
-            refuse_forbidden(key, "a query parameter's name")
-            for value in values:
-                refuse_forbidden(value, f"query parameter {shown(key)}")
+        # Decoding a query never makes a lone surrogate (bad UTF-8 becomes U+FFFD),
+        # so only an encoded or raw NUL needs the values read one by one.
+        if "%00" in query or "\x00" in query:
+            for key, values in request.args.lists():
+                refuse_forbidden(key, "a query parameter's name")
+                for value in values:
+                    refuse_forbidden(value, f"query parameter {shown(key)}")
         if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
             "application/x-www-form-urlencoded",
             "multipart/form-data",

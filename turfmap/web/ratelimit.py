@@ -56,10 +56,14 @@ class Limits:
             return
         try:
             rates = _rates(rate)
-            over = [item for item in rates if not self._limiter.test(item, scope, key)]
+            if len(rates) == 1:  # the usual case: one storage call, not two
+                over = [] if self._limiter.hit(rates[0], scope, key) else list(rates)
+            else:  # count against each rate only when none of them is exceeded
+                over = [item for item in rates if not self._limiter.test(item, scope, key)]
+                if not over:
+                    for item in rates:
+                        self._limiter.hit(item, scope, key)
             if not over:
-                for item in rates:
-                    self._limiter.hit(item, scope, key)
                 return
             reset_at, _ = self._limiter.get_window_stats(over[0], scope, key)
         except self._errors as error:

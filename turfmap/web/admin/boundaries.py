@@ -11,7 +11,6 @@ from turfmap.coordination.generations import activate_generation
 from turfmap.coordination.permissions import require_admin
 from turfmap.errors import InputError
 from turfmap.extensions import services
-from turfmap.pipeline.boundaries import BoundaryOptions
 from turfmap.store import generations
 from turfmap.web.admin import actor, admin
 from turfmap.web.admin.forms import BoundaryUploadForm, TokenOnly
@@ -27,7 +26,7 @@ def boundaries():
     if not form.validate():
         raise InputError("; ".join(f"{f}: {', '.join(e)}" for f, e in form.errors.items()))
     upload = form.file.data
-    options = BoundaryOptions(
+    options = boundary_uploads.BoundaryOptions(
         set_slug=_typed(form.set_slug),
         set_name=_typed(form.set_name),
         level=_typed(form.level) or "district",

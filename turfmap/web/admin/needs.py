@@ -19,12 +19,14 @@ from turfmap.web.clock import today
 @login_required
 def district(set_slug: str, code: str):
     form = NeedForm()
-    conflict = None
+    conflict = problem = None
     with services().db.transaction() as session:
         if request.method == "POST":
-            if not form.validate():
-                raise InputError("; ".join(f"{f}: {', '.join(e)}" for f, e in form.errors.items()))
             try:
+                if not form.validate():
+                    raise InputError(
+                        "; ".join(f"{f}: {', '.join(e)}" for f, e in form.errors.items())
+                    )
                 edit_need(
                     session,
                     actor(),
@@ -38,13 +40,22 @@ def district(set_slug: str, code: str):
                 )
             except Conflict as exc:
                 conflict = exc
+            except InputError as exc:
+                # The form again, with what was typed and the problem named: a
+                # coordinator should not lose a long reason to one wrong character.
+                problem = exc
             else:
                 return redirect(url_for("admin.district", set_slug=set_slug, code=code))
         page = _district_page(session, set_slug, code)
     form.base_id.data = page["base_id"]
-    status = 409 if conflict else 200
+    status = 409 if conflict else 400 if problem else 200
     return render_template(
-        "admin/district.html", form=form, revert=TokenOnly(), conflict=conflict, **page
+        "admin/district.html",
+        form=form,
+        revert=TokenOnly(),
+        conflict=conflict,
+        problem=problem,
+        **page,
     ), status
 
 
