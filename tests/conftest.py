@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,7 +102,25 @@ def make_app(backend: Backend, tmp_path: Path, **config):
         }
     )
     store_db.upgrade(services_of(app).db.engine)
+    MADE.append(weakref.ref(app))
     return app
+
+
+MADE: list = []  # weak references to the apps make_app made during the current test
+
+
+@pytest.fixture(autouse=True)
+def _close_pools():
+    """Close the pooled connections of every app made during a test, so tests that
+    make apps of their own cannot exhaust PostgreSQL's connection slots. (An app
+    that lives on, say a session fixture's, only reconnects when next used.)"""
+    MADE.clear()
+    yield
+    for ref in MADE:
+        app = ref()
+        if app is not None:
+            services_of(app).db.dispose()
+    MADE.clear()
 
 
 def services_of(app):

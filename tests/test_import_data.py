@@ -45,15 +45,20 @@ def test_majorities_match_the_published_column(uk_app):
         assert result.winner == row._11  # "First party"
 
 
-def test_results_add_computed_needs_with_reasons(uk_app):
+def test_results_give_needs_with_reasons_and_store_none(uk_app):
     with services_of(uk_app).db.session() as session:
-        needs = current_needs(session, get_set(session, "westminster-2024").id, date.today())
+        stored = current_needs(session, get_set(session, "westminster-2024").id, date.today())
+    assert stored == {}  # only coordinators' statements are stored
+    board = services_of(uk_app).board.get()
+    needs = {c: e.summary() for (s, c), e in board.districts.items() if s == "westminster-2024"}
     assert len(needs) == 650
     hendon = needs["E14001279"]
-    assert hendon.source == "computed" and hendon.score > 99
-    assert hendon.reason == "Lab holds this seat by 15 votes (0.0% of the vote)."
-    safest = min(needs.values(), key=lambda n: n.score)
-    assert safest.score < 1
+    assert hendon["source"] == "computed" and hendon["score"] > 99
+    assert hendon["reason"] == "Lab holds this seat by 15 votes (0.0% of the vote)."
+    assert hendon["author"] == "turfmap from ge2024 results"
+    assert hendon["updated"] == date.today().isoformat()  # the day the results came in
+    safest = min(needs.values(), key=lambda n: n["score"])
+    assert safest["score"] < 1
 
 
 def test_us_presidential_results_join_all_435_districts(app, cli):

@@ -324,8 +324,8 @@ def test_board_columns_follow_the_index_and_commitments(uk_app):
 
 @pytest.mark.parametrize("scale", [0.10, 0.20])
 def test_margin_scale_setting_reaches_the_map_and_the_recommendations(backend, tmp_path, scale):
-    """TURFMAP_MARGIN_SCALE sets how fast need falls with the margin, and the need
-    stored by the results import (which the map shows) agrees with the board's."""
+    """TURFMAP_MARGIN_SCALE sets how fast need falls with the margin, and the
+    district JSON (read from the same need board) agrees with the recommendation."""
     from tests.conftest import Cli, make_app
     from turfmap.scoring.need import NeedWeights, baseline_need
 

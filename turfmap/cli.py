@@ -13,7 +13,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from turfmap import create_app
 from turfmap.errors import TurfmapError
-from turfmap.extensions import need_weights, services
+from turfmap.extensions import services
 from turfmap.store import db as store_db
 
 
@@ -146,11 +146,10 @@ def import_boundaries_command(path, **options):
 @click.option(
     "--target-party", help="Party whose side margins are seen from (default TURFMAP_TARGET_PARTY)."
 )
-@click.option("--no-needs", is_flag=True, help="Do not add computed needs from these results.")
 @click.option("--commit", is_flag=True)
 @with_appcontext
 @_friendly_errors
-def import_results_command(path, set_slug, layout_key, election, target_party, no_needs, commit):
+def import_results_command(path, set_slug, layout_key, election, target_party, commit):
     """Import election results by district."""
     from turfmap.pipeline.results import import_results
 
@@ -161,8 +160,6 @@ def import_results_command(path, set_slug, layout_key, election, target_party, n
         layout_key=layout_key,
         election=election,
         target_party=target_party or current_app.config["TURFMAP_TARGET_PARTY"],
-        compute_needs=not no_needs,
-        weights=need_weights(current_app.config),
         commit=commit,
     )
     click.echo(report.render())
@@ -180,7 +177,14 @@ def import_needs_command(path, set_slug, author, commit):
     from turfmap.pipeline.needs import import_needs
 
     click.echo(
-        import_needs(_database(), path, set_slug=set_slug, author=author, commit=commit).render()
+        import_needs(
+            _database(),
+            path,
+            set_slug=set_slug,
+            author=author,
+            commit=commit,
+            need_today=lambda code: services().board.get().summary(set_slug, code),
+        ).render()
     )
 
 
@@ -385,7 +389,6 @@ def demo_command(if_empty):
         data_dir=current_app.config["TURFMAP_DATA_DIR"],
         cache_dir=current_app.config["TURFMAP_CACHE_DIR"],
         target_party=current_app.config["TURFMAP_TARGET_PARTY"],
-        weights=need_weights(current_app.config),
         mirror=current_app.config["TURFMAP_FETCH_MIRROR"],
         if_empty=if_empty,
         echo=click.echo,

@@ -3,24 +3,24 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from turfmap.coordination.sessions import upcoming_in_district
 from turfmap.errors import InputError, NotFound, shown
 from turfmap.geometry.bands import FULL_DETAIL_DECIMALS, band_for_zoom
 from turfmap.geometry.geojson import geojson_geometry
 from turfmap.postcode import normalise_postcode
+from turfmap.recommend.board import DistrictNeed, NeedBoard
 from turfmap.spatial.index import SpatialIndex
 from turfmap.store import queries
-from turfmap.store.models import BoundarySet, ElectionResult, Need
+from turfmap.store.models import BoundarySet, ElectionResult
 
 MAX_FULL_DETAIL_FEATURES = 400  # full geometry only for a street-level box
 
 
 def district_summary(
-    set_slug, district, result: ElectionResult | None, need: Need | None, today: date
+    set_slug, district, result: ElectionResult | None, entry: DistrictNeed | None
 ) -> dict:
-    """The one dict a district is shown as, in every API response and page."""
+    """The one dict a district is shown as, in every API response and page; its
+    need is the need board's (``entry``), as recommendations see it."""
     return {
         "code": district.code,
         "name": district.name,
@@ -29,7 +29,7 @@ def district_summary(
         "area_km2": round(district.area_m2 / 1e6, 3),
         "point": {"lat": round(district.point_lat, 6), "lon": round(district.point_lon, 6)},
         "result": _result_dict(result),
-        "need": _need_dict(need, today),
+        "need": entry.summary() if entry is not None else None,
     }
 
 
@@ -51,19 +51,6 @@ def _result_dict(result: ElectionResult | None) -> dict | None:
     }
 
 
-def _need_dict(need: Need | None, today: date) -> dict | None:
-    if need is None:
-        return None
-    return {
-        "score": round(need.score, 1),
-        "source": need.source,
-        "reason": need.reason,
-        "author": need.author,
-        "updated": need.created_at.isoformat(),
-        "expires": need.expires_on.isoformat() if need.expires_on else None,
-    }
-
-
 def list_sets(session) -> list[dict]:
     return [
         {
@@ -79,29 +66,29 @@ def list_sets(session) -> list[dict]:
     ]
 
 
-def districts_at_point(session, index: SpatialIndex, lon: float, lat: float, today: date):
+def districts_at_point(session, index: SpatialIndex, board: NeedBoard, lon: float, lat: float):
     found = []
     for hit in index.district_at(lon, lat):
         boundary_set = queries.get_set(session, hit.set_slug)
         result = queries.latest_results(session, boundary_set.id, hit.code).get(hit.code)
-        need = queries.current_needs(session, boundary_set.id, today, hit.code).get(hit.code)
-        found.append(district_summary(hit.set_slug, hit, result, need, today))
+        entry = board.get(hit.set_slug, hit.code)
+        found.append(district_summary(hit.set_slug, hit, result, entry))
     return found
 
 
-def district_detail(session, code: str, today: date) -> tuple[dict, object]:
+def district_detail(session, board: NeedBoard, code: str) -> tuple[dict, object]:
     """(summary with children, full geometry) of an active district."""
     boundary_set, district = queries.active_district(session, code)
     result = queries.latest_results(session, boundary_set.id, code).get(code)
-    need = queries.current_needs(session, boundary_set.id, today, code).get(code)
-    summary = district_summary(boundary_set.slug, district, result, need, today)
+    entry = board.get(boundary_set.slug, code)
+    summary = district_summary(boundary_set.slug, district, result, entry)
     summary["children"] = [
         {"code": c.code, "name": c.name} for c in queries.child_districts(session, code)
     ]
     return summary, district.geometry
 
 
-def set_features(session, index: SpatialIndex, slug: str, zoom: float | None, bbox, today):
+def set_features(session, index: SpatialIndex, board: NeedBoard, slug: str, zoom, bbox):
     """GeoJSON features of the set's active districts for a map at ``zoom`` in ``bbox``."""
     boundary_set: BoundarySet = queries.get_set(session, slug)
     if slug not in index.set_slugs:
@@ -120,29 +107,31 @@ def set_features(session, index: SpatialIndex, slug: str, zoom: float | None, bb
         )
     shapes = queries.shapes_for(session, [d.id for d in members], band.number if band else None)
     results = queries.latest_results(session, boundary_set.id)
-    needs = queries.current_needs(session, boundary_set.id, today)
     decimals = band.decimals if band else FULL_DETAIL_DECIMALS
     features = []
     for member in members:
-        result, need = results.get(member.code), needs.get(member.code)
+        result, entry = results.get(member.code), board.get(slug, member.code)
         features.append(
             {
                 "type": "Feature",
                 "id": member.code,
-                "properties": _map_properties(member, result, need),
+                "properties": _map_properties(member, result, entry),
                 "geometry": geojson_geometry(shapes[member.id], decimals),
             }
         )
     return {"band": band.label if band else "full", "features": features}
 
 
-def _map_properties(member, result, need) -> dict:
-    """The small set of properties a choropleth needs; details come from /districts."""
+def _map_properties(member, result, entry: DistrictNeed | None) -> dict:
+    """The small set of properties a choropleth needs; details come from /districts.
+    The need is the board's score before commitments, so the shapes need not change
+    with every commitment (the map colours by need, not by places left)."""
+    need = entry.summary() if entry is not None else None
     return {
         "code": member.code,
         "name": member.name,
-        "need": None if need is None else round(need.score, 1),
-        "need_updated": None if need is None else need.created_at.date().isoformat(),
+        "need": None if need is None else need["score"],
+        "need_updated": None if need is None or not need["updated"] else need["updated"][:10],
         "winner": None if result is None else result.winner,
         "majority": None if result is None else result.majority,
         "target_margin": None if result is None else round(result.target_margin, 4),
@@ -163,20 +152,20 @@ def postcode_location(session, raw: str):
     return postcode, found
 
 
-def postcode_detail(session, index: SpatialIndex, raw: str, today: date) -> dict:
+def postcode_detail(session, index: SpatialIndex, board: NeedBoard, raw: str) -> dict:
     postcode, found = postcode_location(session, raw)
     return {
         "postcode": postcode,
         "lat": found.lat,
         "lon": found.lon,
-        "districts": districts_at_point(session, index, found.lon, found.lat, today),
+        "districts": districts_at_point(session, index, board, found.lon, found.lat),
     }
 
 
-def district_page(session, code: str, today: date, now) -> dict:
+def district_page(session, board: NeedBoard, code: str, now) -> dict:
     """Everything the district page shows (and its .json twin returns)."""
     boundary_set, district = queries.active_district(session, code)
-    summary, _ = district_detail(session, code, today)
+    summary, _ = district_detail(session, board, code)
     result = summary["result"]
     if result:
         result["table"] = [
@@ -222,10 +211,10 @@ def map_sets(session, index: SpatialIndex, requested: str | None) -> tuple[str |
 
 def map_state(session) -> str:
     """Changes whenever what a map layer shows could change."""
-    return queries.needs_state_token(session)
+    return queries.map_state_token(session)
 
 
-def set_hexes(session, index: SpatialIndex, slug: str, today: date) -> dict:
+def set_hexes(session, index: SpatialIndex, board: NeedBoard, slug: str) -> dict:
     """The set's hex cartogram with what the map colours and shows for each hex."""
     boundary_set = queries.get_set(session, slug)
     cells = queries.hex_cells(session, boundary_set.id)
@@ -236,14 +225,13 @@ def set_hexes(session, index: SpatialIndex, slug: str, today: date) -> dict:
         )
     names = {d.code: d for d in index.districts if d.set_slug == slug}
     results = queries.latest_results(session, boundary_set.id)
-    needs = queries.current_needs(session, boundary_set.id, today)
     hexes = []
     for cell in cells:
         member = names.get(cell.district_code)
         if member is None:
             continue  # a code of an older generation
         properties = _map_properties(
-            member, results.get(cell.district_code), needs.get(cell.district_code)
+            member, results.get(cell.district_code), board.get(slug, cell.district_code)
         )
         hexes.append(properties | {"q": cell.q, "r": cell.r})
     return {"layout": cells[0].layout, "hexes": hexes}

@@ -13,10 +13,9 @@ from turfmap.pipeline.fetch import fetch
 from turfmap.pipeline.hexes import import_hexes
 from turfmap.pipeline.postcodes import import_postcodes
 from turfmap.pipeline.results import import_results
-from turfmap.scoring.need import DEFAULT_WEIGHTS, NeedWeights
 from turfmap.store.db import Database
 from turfmap.store.generations import activate
-from turfmap.store.queries import index_state_token
+from turfmap.store.queries import any_active
 
 MONTREAL_CANDIDATES = ("Coderre", "Bergeron", "Joly")
 
@@ -27,7 +26,6 @@ def load_demo(
     data_dir: Path | None,
     cache_dir: Path,
     target_party: str,
-    weights: NeedWeights = DEFAULT_WEIGHTS,
     mirror: str | None = None,
     if_empty: bool = False,
     echo=print,
@@ -35,7 +33,7 @@ def load_demo(
     """Load the UK 2024 demo, or Montreal 2013 when UK files cannot be had.
     Returns the slug of the set it loaded ('' when it had nothing to do)."""
     with db.session() as session:
-        if if_empty and index_state_token(session):
+        if if_empty and any_active(session):
             echo("boundaries are already loaded; leaving the database as it is")
             return ""
     try:
@@ -47,8 +45,8 @@ def load_demo(
             "Loading the offline demo instead: Montreal's 2013 mayoral election by district, "
             "as the plotly package ships it."
         )
-        return load_montreal(db, target_party=target_party, weights=weights, echo=echo)
-    return load_uk(db, files, target_party=target_party, weights=weights, echo=echo)
+        return load_montreal(db, target_party=target_party, echo=echo)
+    return load_uk(db, files, target_party=target_party, echo=echo)
 
 
 def load_uk(
@@ -56,7 +54,6 @@ def load_uk(
     files: dict[str, Path],
     *,
     target_party: str,
-    weights: NeedWeights = DEFAULT_WEIGHTS,
     echo=print,
 ) -> str:
     slug = "westminster-2024"
@@ -79,7 +76,6 @@ def load_uk(
             files["results"],
             set_slug=slug,
             target_party=target_party,
-            weights=weights,
             commit=True,
         ).render()
     )
@@ -90,9 +86,7 @@ def load_uk(
     return slug
 
 
-def load_montreal(
-    db: Database, *, target_party: str, weights: NeedWeights = DEFAULT_WEIGHTS, echo=print
-) -> str:
+def load_montreal(db: Database, *, target_party: str, echo=print) -> str:
     slug = "montreal-2013"
     if target_party not in MONTREAL_CANDIDATES:
         echo(
@@ -127,7 +121,6 @@ def load_montreal(
                 results,
                 set_slug=slug,
                 target_party=target_party,
-                weights=weights,
                 commit=True,
             ).render()
         )

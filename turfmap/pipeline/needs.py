@@ -84,17 +84,23 @@ class NeedPlan:
     before: dict[str, Need]
     names: dict[str, str]
 
-    def changes(self) -> list[dict]:
+    def changes(self, need_today: Callable[[str], dict | None] | None = None) -> list[dict]:
+        """Old and new need per row. ``need_today(code)``, where given, is the
+        district's need as the need board has it (a result-based need included,
+        which no stored statement holds); otherwise the statement in force."""
         out = []
         for row in self.rows:
             old = self.before.get(row.code)
+            shown = need_today(row.code) if need_today else None
+            if shown is None and old is not None:
+                shown = {"score": round(old.score, 1), "source": old.source}
             out.append(
                 {
                     "line": row.line,
                     "code": row.code,
                     "name": self.names.get(row.code, ""),
-                    "old": None if old is None else round(old.score, 1),
-                    "old_source": None if old is None else old.source,
+                    "old": None if shown is None else shown["score"],
+                    "old_source": None if shown is None else shown["source"],
                     "new": round(row.score, 1),
                     "reason": row.reason,
                     "expires": row.expires,
@@ -183,14 +189,16 @@ def import_needs(
     author: str,
     commit: bool = False,
     today: date | None = None,
+    need_today: Callable[[str], dict | None] | None = None,
 ) -> ImportReport:
+    """``need_today``: see NeedPlan.changes (the report shows old and new needs)."""
     path, today = Path(path), today or date.today()
     report = ImportReport("needs", str(path), set_slug)
     frame = read_frame(path)
     with db.session() as session:
         plan = plan_needs(session, frame, name=str(path), set_slug=set_slug, today=today)
     RowErrors(path, errors=plan.errors).raise_if_any()
-    for change in plan.changes()[:20]:
+    for change in plan.changes(need_today)[:20]:
         was = (
             f"{change['old']:.0f} ({change['old_source']})" if change["old"] is not None else "none"
         )

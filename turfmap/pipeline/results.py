@@ -13,9 +13,8 @@ from turfmap.errors import InputError
 from turfmap.inputs.csvfile import RowErrors, check_text, parse_count, read_frame, read_text
 from turfmap.inputs.report import ImportReport
 from turfmap.scoring.margin import target_view
-from turfmap.scoring.need import DEFAULT_WEIGHTS, NeedWeights, baseline_need, need_reason
 from turfmap.store.db import Database
-from turfmap.store.models import ElectionResult, Need
+from turfmap.store.models import ElectionResult
 from turfmap.store.queries import district_codes, get_set, reference_generation
 
 
@@ -238,8 +237,6 @@ def import_results(
     target_party: str,
     layout_key: str | None = None,
     election: str | None = None,
-    compute_needs: bool = True,
-    weights: NeedWeights = DEFAULT_WEIGHTS,
     commit: bool = False,
 ) -> ImportReport:
     path = Path(path)
@@ -271,9 +268,9 @@ def import_results(
             )
             for r in parsed:
                 stored = _stored(r, views[r.code], boundary_set.id, election, target_party, run.id)
+                # Its need is not stored: the need board works it out from the
+                # result under the settings in force, for every reader alike.
                 session.add(stored)
-                if compute_needs:
-                    session.add(_baseline(stored, weights))
             run.report = report.render()
     return report
 
@@ -335,24 +332,4 @@ def _stored(result, view, set_id: int, election: str, target_party: str, run_id)
         target_margin=view.margin,
         target_status=view.status,
         import_run_id=run_id,
-    )
-
-
-def _baseline(stored: ElectionResult, weights: NeedWeights) -> Need:
-    """The need a result implies until a coordinator says otherwise (with the
-    settings the need board uses, so both show the same figure)."""
-    return Need(
-        set_id=stored.set_id,
-        district_code=stored.district_code,
-        score=baseline_need(stored.target_margin, stored.target_status, weights=weights),
-        source="computed",
-        reason=need_reason(
-            stored.target_margin,
-            stored.target_status,
-            stored.target_party,
-            stored.winner,
-            stored.majority,
-        ),
-        author=f"turfmap from {stored.election} results",
-        import_run_id=stored.import_run_id,
     )

@@ -17,8 +17,15 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from turfmap.clock import today_in
-from turfmap.scoring.need import NeedInputs, NeedScore, NeedWeights, Override, assess
-from turfmap.store import queries
+from turfmap.scoring.need import (
+    NeedInputs,
+    NeedScore,
+    NeedWeights,
+    Override,
+    assess,
+    need_reason,
+)
+from turfmap.store import queries, versions
 from turfmap.store.db import Database
 from turfmap.store.refreshing import Refreshing
 
@@ -54,6 +61,44 @@ class DistrictNeed:
     inputs: NeedInputs
     need: NeedScore
     sessions: list[SessionInfo] = field(default_factory=list)
+    election: str | None = None  # what the result-based need rests on
+
+    def summary(self) -> dict | None:
+        """The district's need today as every reader shows it (the map, the
+        district page and its JSON, point lookups, the workspace): the one place
+        that turns the board's score into words and dates. None: no need known."""
+        need, override = self.need, self.inputs.override
+        if need.source == "none":
+            return None
+        if need.source == "coordinator":
+            author, updated = override.author, override.updated.isoformat()
+            expires = override.expires.isoformat() if override.expires else None
+        else:
+            author, updated, expires = f"turfmap from {self.election} results", None, None
+            if self.inputs.result_date is not None:
+                updated = self.inputs.result_date.isoformat()
+        return {
+            "score": round(need.score, 1),
+            "remaining": round(need.remaining, 1),
+            "capacity": need.capacity,
+            "committed": need.committed,
+            "source": need.source,
+            "reason": self.reason(),
+            "author": author,
+            "updated": updated,
+            "expires": expires,
+            "stale_override": need.stale_override,
+        }
+
+    def reason(self) -> str:
+        """Why the district has its need, in a sentence."""
+        need = self.need
+        if need.source != "computed" or self.majority is None:
+            return need.reason
+        words = need_reason(need.margin, need.status, self.target_party, self.holder, self.majority)
+        if need.stale_override:
+            words += f" (A coordinator's note expired on {self.inputs.override.expires}.)"
+        return words
 
 
 class BoardColumns(NamedTuple):
@@ -77,6 +122,11 @@ class NeedBoard:
 
     def get(self, set_slug: str, code: str) -> DistrictNeed | None:
         return self.districts.get((set_slug, code))
+
+    def summary(self, set_slug: str, code: str) -> dict | None:
+        """DistrictNeed.summary() of the district, None where it has no need."""
+        entry = self.get(set_slug, code)
+        return entry.summary() if entry is not None else None
 
     def columns(self, index, set_slug: str) -> BoardColumns:
         """This board's districts of ``set_slug`` aligned with ``index.districts``.
@@ -132,6 +182,7 @@ def build_board(session, day: date, weights: NeedWeights) -> NeedBoard:
         if boundary_set.parent_set_id is None:
             top_level.append(boundary_set.slug)
         results = queries.latest_results(session, boundary_set.id)
+        imported = queries.import_dates(session, (r.import_run_id for r in results.values()))
         needs = queries.current_needs(session, boundary_set.id, day)
         statements = queries.latest_coordinator_needs(session, boundary_set.id)
         committed = queries.committed_counts(session, boundary_set.id, day)
@@ -144,7 +195,7 @@ def build_board(session, day: date, weights: NeedWeights) -> NeedBoard:
                 margin=result.target_margin if result else None,
                 status=result.target_status if result else None,
                 electorate=result.electorate if result else None,
-                result_date=_computed_on(needs.get(district.code)),
+                result_date=imported.get(result.import_run_id) if result else None,
                 override=_override(needs.get(district.code), statements.get(district.code)),
                 committed=committed.get(district.code, 0),
             )
@@ -159,12 +210,9 @@ def build_board(session, day: date, weights: NeedWeights) -> NeedBoard:
                 inputs,
                 assess(inputs, day, weights=weights),
                 sessions.get(district.code, []),
+                result.election if result else None,
             )
     return NeedBoard(day, weights, districts, sorted(top_level))
-
-
-def _computed_on(need) -> date | None:
-    return need.created_at.date() if need is not None and need.source == "computed" else None
 
 
 def _override(current, latest_statement) -> Override | None:
@@ -216,11 +264,13 @@ class BoardHolder(Refreshing[NeedBoard]):
             token=lambda session, _day: queries.needs_state_token(session),
             check_seconds=check_seconds,
             after_build=after_build,
+            watch=frozenset(versions.KINDS),
         )
 
     def get(self, today: date | None = None) -> NeedBoard:
         return super().get(today or today_in(self.tz))
 
-    def note_commitment(self, set_slug: str, code: str) -> None:
-        """Apply a commitment this worker just stored, without a rebuild."""
-        self.update(lambda board: board.commit(set_slug, code))
+    def note_commitment(self, set_slug: str, code: str, changes: dict) -> None:
+        """Apply a commitment this worker just stored (``changes``: what its
+        transaction moved, store.versions.committed), without a rebuild."""
+        self.update(lambda board: board.commit(set_slug, code), changes)

@@ -8,6 +8,7 @@ the database for a small token at most every ``check_seconds``.
 from __future__ import annotations
 
 from turfmap.spatial.index import IndexedDistrict, SpatialIndex
+from turfmap.store import versions
 from turfmap.store.db import Database
 from turfmap.store.queries import active_districts, index_state_token
 from turfmap.store.refreshing import Refreshing
@@ -39,4 +40,5 @@ class IndexHolder(Refreshing[SpatialIndex]):
             token=lambda session, _key: index_state_token(session),
             check_seconds=check_seconds,
             after_build=after_build,
+            watch=frozenset({versions.INDEX}),
         )

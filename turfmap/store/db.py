@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from turfmap.config import PROJECT_ROOT
+from turfmap.store import versions
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 
@@ -62,10 +63,17 @@ class Database:
     def __init__(self) -> None:
         self.engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
+        self._listeners: list = []
 
     def init(self, url: str, *, schema: str | None = None) -> None:
         self.engine = make_engine(url, schema=schema)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        versions.install(self._sessions, self._listeners)
+
+    def on_change(self, listener) -> None:
+        """Call ``listener(changes)`` after each commit that moved state versions
+        (store.versions: {kind: (before, after)})."""
+        self._listeners.append(listener)
 
     def session(self) -> Session:
         if self._sessions is None:

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     Float,
@@ -312,3 +313,16 @@ class Upload(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))
+
+
+class StateVersion(Base):
+    """A counter that the writes themselves move, in their own transaction, so a
+    worker can tell in one cheap read whether what it holds is out of date (see
+    store.versions): ``index`` for boundaries and activations, ``needs`` for
+    results and coordinators' needs, ``activity`` for sessions, RSVPs and
+    commitments."""
+
+    __tablename__ = "state_versions"
+
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session, load_only
 
 from turfmap.errors import InputError, NotFound, shown
+from turfmap.store import versions
 from turfmap.store.models import (
     Base,
     BoundarySet,
@@ -20,6 +21,7 @@ from turfmap.store.models import (
     ElectionResult,
     Generation,
     HexCell,
+    ImportRun,
     Need,
     Postcode,
     Rsvp,
@@ -171,24 +173,28 @@ def latest_results(
     return {r.district_code: r for r in results}
 
 
+def import_dates(session: Session, run_ids) -> dict[int, date]:
+    """The day each of the import runs ``run_ids`` started."""
+    ids = sorted({i for i in run_ids if i is not None})
+    rows = session.execute(select(ImportRun.id, ImportRun.started_at).where(ImportRun.id.in_(ids)))
+    return {run_id: started.date() for run_id, started in rows}
+
+
 def current_needs(
     session: Session, set_id: int, today: date, code: str | None = None
 ) -> dict[str, Need]:
     """Per district (or for ``code`` only), the newest coordinator need that has not
-    expired, else the newest computed one. History rows are never changed."""
-    query = select(Need).where(Need.set_id == set_id)
+    expired (the one rule for which statement is in force; recommend.board turns it
+    into today's need). History rows are never changed."""
+    query = select(Need).where(
+        Need.set_id == set_id,
+        Need.source == "coordinator",
+        or_(Need.expires_on.is_(None), Need.expires_on >= today),
+    )
     if code is not None:
         query = query.where(Need.district_code == code)
     rows = session.scalars(query.order_by(Need.created_at, Need.id))
-    coordinator: dict[str, Need] = {}
-    computed: dict[str, Need] = {}
-    for need in rows:
-        if need.source == "coordinator":
-            if need.expires_on is None or need.expires_on >= today:
-                coordinator[need.district_code] = need
-        else:
-            computed[need.district_code] = need
-    return computed | coordinator
+    return {need.district_code: need for need in rows}
 
 
 def need_history(session: Session, set_id: int, code: str) -> list[Need]:
@@ -237,14 +243,15 @@ def sets_summary(session: Session):
     return rows
 
 
-def index_state_token(session: Session) -> str:
-    """Changes whenever a generation is activated, so web workers know to rebuild."""
-    rows = session.execute(
-        select(Generation.id, Generation.activated_at)
-        .where(Generation.active.is_(True))
-        .order_by(Generation.id)
-    ).all()
-    return ";".join(f"{gid}@{when}" for gid, when in rows)
+def index_state_token(session: Session) -> dict[str, int]:
+    """Changes whenever boundaries change or a generation is activated, so web
+    workers know to rebuild their spatial index (one read of three rows)."""
+    return {versions.INDEX: versions.read(session)[versions.INDEX]}
+
+
+def any_active(session: Session) -> bool:
+    active = select(Generation.id).where(Generation.active.is_(True)).limit(1)
+    return session.scalar(active) is not None
 
 
 def table_counts(session: Session) -> dict[str, int]:
@@ -345,19 +352,17 @@ def rsvp_count(session: Session, session_id: int) -> int:
     return session.scalar(select(func.count(Rsvp.id)).where(Rsvp.session_id == session_id)) or 0
 
 
-def needs_state_token(session: Session) -> str:
-    """Changes when anything feeding the need model changes."""
-    parts = [
-        session.scalar(select(func.max(Need.id))),
-        session.scalar(select(func.max(ElectionResult.id))),
-        session.scalar(select(func.count(Commitment.id))),
-        session.scalar(select(func.count(Rsvp.id))),
-        session.scalar(select(func.count(CanvassSession.id))),
-        session.scalar(select(func.max(CanvassSession.created_at))),
-        # Approving or rejecting changes which sessions count, without a new row.
-        session.scalar(select(func.max(CanvassSession.reviewed_at))),
-    ]
-    return "|".join(str(p) for p in parts) + "|" + index_state_token(session)
+def needs_state_token(session: Session) -> dict[str, int]:
+    """Changes when anything feeding the need board changes: boundaries, results,
+    coordinators' needs, sessions, RSVPs, commitments."""
+    return versions.read(session)
+
+
+def map_state_token(session: Session) -> tuple[int, int]:
+    """Changes when what the map's shapes and colours show could change: not on
+    commitments, RSVPs or sessions, which the map does not colour by."""
+    found = versions.read(session)
+    return found[versions.INDEX], found[versions.NEEDS]
 
 
 def latest_coordinator_needs(session: Session, set_id: int) -> dict[str, Need]:

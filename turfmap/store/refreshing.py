@@ -42,6 +42,7 @@ class Refreshing(Generic[T]):
         token: Callable[..., str],
         check_seconds: float = 5.0,
         after_build: Callable[[], object] | None = None,
+        watch: frozenset[str] = frozenset(),
     ):
         self._db = db
         self._build = build
@@ -57,6 +58,8 @@ class Refreshing(Generic[T]):
         self._checked_at = -math.inf
         self._built_at: datetime | None = None
         self._unreachable_since: datetime | None = None
+        self._watch = watch
+        db.on_change(self._heard)
 
     def get(self, key: Hashable = None) -> T:
         fresh = time.monotonic() - self._checked_at < self._check_seconds
@@ -115,6 +118,12 @@ class Refreshing(Generic[T]):
             else None,
         }
 
+    def _heard(self, changes: dict) -> None:
+        """A commit in this process moved versions: read the token on next use.
+        (No lock: this runs inside the writer's commit, and one assignment is atomic.)"""
+        if self._watch & changes.keys():
+            self._checked_at = -math.inf
+
     def recheck(self) -> None:
         """Read the token on next use (after a write this process made)."""
         with self._lock:
@@ -125,12 +134,24 @@ class Refreshing(Generic[T]):
         with self._lock:
             self._value = None
 
-    def update(self, change: Callable[[T], object]) -> None:
+    def update(self, change: Callable[[T], object], changes: dict | None = None) -> None:
         """Apply to the current value a change this process has just stored, so this
-        worker's next answer shows it at once. The store's token is not adopted:
-        another worker's write may have moved it too, and adopting it would hide
-        that write for good; the next check rebuilds instead. No database is asked
-        here, so a write that was stored is never reported as failed."""
+        worker's next answer shows it at once, without a rebuild.
+
+        ``changes`` is what that write's transaction moved (store.versions). Where
+        it starts exactly at the versions this value was built at, nobody else
+        wrote in between, and the value, with the change applied, is as good as a
+        rebuild: its token moves on with it. Where the value already has the write
+        (another thread rebuilt since the commit), the change is not applied twice.
+        Otherwise the change is applied and the next check rebuilds. No database is
+        asked here, so a write that was stored is never reported as failed."""
         with self._lock:
-            if self._value is not None:
-                change(self._value)
+            if self._value is None:
+                return
+            held = self._token if isinstance(self._token, dict) else None
+            moved = {k: v for k, v in (changes or {}).items() if held and k in held}
+            if moved and all(held[k] >= after for k, (_, after) in moved.items()):
+                return  # rebuilt since: the value has it already
+            change(self._value)
+            if moved and all(held[k] == before for k, (before, _) in moved.items()):
+                self._token = held | {k: after for k, (_, after) in moved.items()}

@@ -13,7 +13,7 @@ from turfmap.extensions import services
 from turfmap.geometry.bands import FULL_DETAIL_DECIMALS
 from turfmap.geometry.geojson import geojson_geometry
 from turfmap.web import params
-from turfmap.web.clock import today
+from turfmap.web.clock import board, today
 from turfmap.web.json_provider import dumps_bytes
 from turfmap.web.openapi import document as openapi_document
 
@@ -37,20 +37,20 @@ def point():
     lon = params.number(request.args, "lon", low=-180, high=180)
     index = services().spatial.get()
     with services().db.session() as session:
-        found = lookup.districts_at_point(session, index, lon, lat, today())
+        found = lookup.districts_at_point(session, index, board(), lon, lat)
     return {"point": {"lat": lat, "lon": lon}, "districts": found}
 
 
 @api.get("/districts/<code>")
 def district(code: str):
     with services().db.session() as session:
-        return lookup.district_page(session, code, today(), datetime.now(UTC))
+        return lookup.district_page(session, board(), code, datetime.now(UTC))
 
 
 @api.get("/districts/<code>.geojson")
 def district_geojson(code: str):
     with services().db.session() as session:
-        summary, geometry = lookup.district_detail(session, code, today())
+        summary, geometry = lookup.district_detail(session, board(), code)
     feature = {
         "type": "Feature",
         "id": code,
@@ -71,7 +71,7 @@ def set_districts(slug: str):
         key = (slug, zoom, box, today(), lookup.map_state(session))
         payload = services().geojson.get(key)
         if payload is None:
-            found = lookup.set_features(session, index, slug, zoom, box, today())
+            found = lookup.set_features(session, index, board(), slug, zoom, box)
             collection = {
                 "type": "FeatureCollection",
                 "band": found["band"],
@@ -85,7 +85,7 @@ def set_districts(slug: str):
 def set_hexes(slug: str):
     index = services().spatial.get()
     with services().db.session() as session:
-        return lookup.set_hexes(session, index, slug, today())
+        return lookup.set_hexes(session, index, board(), slug)
 
 
 @api.get("/places")

@@ -33,7 +33,6 @@ def rsvp(session_id: int):
         rsvp_row, left = canvassing.take_place(
             session, session_id, name=body["name"], contact=body["contact"], now=datetime.now(UTC)
         )
-    services().board.recheck()
     return {"id": rsvp_row.id, "session": session_id, "places_left": left}, 201
 
 

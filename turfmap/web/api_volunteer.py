@@ -11,9 +11,10 @@ from turfmap.extensions import services
 from turfmap.recommend.ranking import Constraints
 from turfmap.recommend.service import Origin, recommend
 from turfmap.recommend.tokens import stamp
+from turfmap.store import versions
 from turfmap.web import params
 from turfmap.web.api import api
-from turfmap.web.clock import today
+from turfmap.web.clock import board, today
 from turfmap.web.guard import json_object, shown
 from turfmap.web.ratelimit import client, limits
 
@@ -22,7 +23,7 @@ from turfmap.web.ratelimit import client, limits
 def postcode(postcode: str):
     index = services().spatial.get()
     with services().db.session() as session:
-        return lookup.postcode_detail(session, index, postcode, today())
+        return lookup.postcode_detail(session, index, board(), postcode)
 
 
 @api.get("/recommend")
@@ -74,7 +75,7 @@ def commit():
     with ours.db.transaction() as session:
         record_commitment(session, granted)
     board = ours.board
-    board.note_commitment(granted.set_slug, granted.code)
+    board.note_commitment(granted.set_slug, granted.code, versions.committed(session))
     entry = board.get().get(granted.set_slug, granted.code)
     return {
         "set": granted.set_slug,

@@ -1,4 +1,5 @@
-"""Today on the campaign's clock, for views (see turfmap/clock.py)."""
+"""Today on the campaign's clock, and today's need board, for views (see
+turfmap/clock.py)."""
 
 from __future__ import annotations
 
@@ -11,3 +12,10 @@ from turfmap.clock import today_in
 
 def today() -> date:
     return today_in(current_app.config["TURFMAP_TIMEZONE"])
+
+
+def board():
+    """Today's need board: every need a view shows comes from it."""
+    from turfmap.extensions import services
+
+    return services().board.get(today())

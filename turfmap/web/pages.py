@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from turfmap import lookup
 from turfmap.errors import InputError, shown
 from turfmap.extensions import services
-from turfmap.web.clock import today
+from turfmap.web.clock import board
 from turfmap.web.mappage import folium_parts
 
 pages = Blueprint("pages", __name__)
@@ -36,7 +36,7 @@ def _map_page(*, embed: bool):
     with services().db.session() as session:
         main, wards = lookup.map_sets(session, index, request.args.get("set") or None)
         if focus:
-            lookup.district_detail(session, focus, today())  # 404 for an unknown code
+            lookup.district_detail(session, board(), focus)  # 404 for an unknown code
     config = {
         "api": url_for("api.sets").rsplit("/sets", 1)[0],
         "page_base": "",
@@ -71,10 +71,10 @@ def district(code: str):
     if code.endswith(".json"):
         return district_json(code.removesuffix(".json"))
     with services().db.session() as session:
-        data = lookup.district_page(session, code, today(), datetime.now(UTC))
+        data = lookup.district_page(session, board(), code, datetime.now(UTC))
     return render_template("district.html", d=data)
 
 
 def district_json(code: str):
     with services().db.session() as session:
-        return lookup.district_page(session, code, today(), datetime.now(UTC))
+        return lookup.district_page(session, board(), code, datetime.now(UTC))

@@ -43,7 +43,6 @@ def session_page(session_id: int):
         except (InputError, Conflict) as refused:
             error, status = refused.message, refused.status
         else:
-            services().board.recheck()
             flash(f"You have a place. {left} place(s) left.")
             return redirect(url_for("pages.session_page", session_id=session_id))
     with services().db.session() as session:

@@ -12,7 +12,7 @@ from turfmap.extensions import services
 from turfmap.store import queries
 from turfmap.web.admin import actor, admin
 from turfmap.web.admin.forms import NeedForm, TokenOnly
-from turfmap.web.clock import today
+from turfmap.web.clock import board, today
 
 
 @admin.route("/needs/<set_slug>/<code>", methods=["GET", "POST"])
@@ -91,6 +91,6 @@ def _district_page(session, set_slug, code) -> dict:
         "set_slug": set_slug,
         "district": district,
         "history": queries.need_history(session, boundary_set.id, code),
-        "current": queries.current_needs(session, boundary_set.id, today(), code).get(code),
+        "current": board().summary(set_slug, code),
         "base_id": latest_need_id(session, boundary_set.id, code),
     }

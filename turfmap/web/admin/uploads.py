@@ -13,7 +13,7 @@ from turfmap.extensions import services
 from turfmap.store import queries
 from turfmap.web.admin import actor, admin
 from turfmap.web.admin.forms import NeedsUploadForm, TokenOnly
-from turfmap.web.clock import today
+from turfmap.web.clock import board, today
 
 
 @admin.route("/needs/upload", methods=["GET", "POST"])
@@ -41,7 +41,8 @@ def needs_upload():
             today=today(),
             retention_hours=current_app.config["TURFMAP_UPLOAD_RETENTION_HOURS"],
         )
-        changes = plan.changes()
+        today_board = board()
+        changes = plan.changes(lambda code: today_board.summary(plan.set_slug, code))
     return render_template(
         "admin/needs_preview.html",
         plan=plan,

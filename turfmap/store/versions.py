@@ -1,0 +1,110 @@
+"""Versions of what workers hold, moved by the writes themselves.
+
+Every session the store makes bumps, after each flush and each ORM UPDATE,
+DELETE or INSERT, the row in ``state_versions`` of each kind of state it wrote,
+in the same transaction. So a worker that reads the versions sees a change
+exactly when the write that made it is visible (never before, as a sequence read
+outside the transaction would be, and never missed, as adopting a count would
+be), and the read is three rows however large the tables grow.
+
+After a commit, the database's listeners hear which versions moved, from what to
+what (``Database.on_change``): that is how a worker's own writes reach its index
+and need board, with no view having to tell them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from turfmap.store.models import StateVersion
+
+INDEX, NEEDS, ACTIVITY = "index", "needs", "activity"
+KINDS = (INDEX, NEEDS, ACTIVITY)
+# Which kind of state a write to each table changes; other tables change nothing
+# that a worker keeps (users, audit, uploads, postcodes are read when asked).
+KIND_OF_TABLE = {
+    "boundary_sets": INDEX,
+    "generations": INDEX,
+    "districts": INDEX,
+    "election_results": NEEDS,
+    "needs": NEEDS,
+    "canvass_sessions": ACTIVITY,
+    "rsvps": ACTIVITY,
+    "commitments": ACTIVITY,
+}
+PENDING, COMMITTED = "turfmap_versions_pending", "turfmap_versions_committed"
+
+Changes = dict[str, tuple[int, int]]  # kind -> (version before, version after)
+
+
+def read(session: Session) -> dict[str, int]:
+    """{kind: version}; a kind never written reads 0."""
+    found = dict(session.execute(select(StateVersion.name, StateVersion.version)).all())
+    return {kind: found.get(kind, 0) for kind in KINDS}
+
+
+def bump(session: Session, kinds) -> None:
+    """Move the versions of ``kinds`` on, inside the session's transaction, and
+    note in the session from what to what."""
+    pending: Changes = session.info.setdefault(PENDING, {})
+    for kind in sorted(set(kinds)):  # always the same lock order on PostgreSQL
+        new = (
+            session.connection()
+            .execute(
+                update(StateVersion)
+                .where(StateVersion.name == kind)
+                .values(version=StateVersion.version + 1)
+                .returning(StateVersion.version)
+            )
+            .scalar()
+        )
+        if new is not None:
+            pending[kind] = (pending[kind][0] if kind in pending else new - 1, new)
+
+
+def committed(session: Session) -> Changes:
+    """What the session's last committed transaction moved."""
+    return session.info.get(COMMITTED, {})
+
+
+def install(sessions: sessionmaker, listeners: list[Callable[[Changes], object]]) -> None:
+    """Make every session of ``sessions`` bump the versions of what it writes, and
+    tell ``listeners`` after each commit that moved any."""
+    event.listen(sessions, "after_flush", _after_flush)
+    event.listen(sessions, "do_orm_execute", _after_bulk)
+
+    def after_commit(session: Session) -> None:
+        changes = session.info.pop(PENDING, {})
+        session.info[COMMITTED] = changes
+        if changes:
+            for listener in listeners:
+                listener(changes)
+
+    def after_rollback(session: Session) -> None:
+        session.info.pop(PENDING, None)
+
+    event.listen(sessions, "after_commit", after_commit)
+    event.listen(sessions, "after_rollback", after_rollback)
+
+
+def _after_flush(session: Session, _context) -> None:
+    written = session.new | session.dirty | session.deleted
+    bump(session, {_kind(obj) for obj in written} - {None})
+
+
+def _after_bulk(state):
+    if not (state.is_update or state.is_delete or state.is_insert) or state.bind_mapper is None:
+        return None
+    result = state.invoke_statement()
+    kind = KIND_OF_TABLE.get(state.bind_mapper.local_table.name)
+    if kind is not None:
+        bump(state.session, [kind])
+    return result
+
+
+def _kind(obj) -> str | None:
+    table = getattr(obj, "__table__", None)
+    return None if table is None else KIND_OF_TABLE.get(table.name)
