@@ -122,11 +122,60 @@ def test_us_census_layout_is_detected(app, cli):
         "us-house-119",
         "--commit",
     )
-    assert "437 features; code field 'GEOID', name field 'NAMELSAD'" in output
+    assert "437 features; code field 'GEOID', name field 'STATEFP+CD119FP (as PA-03)'" in output
     cli.ok("generations", "activate", "us-house-119")
+    client = app.test_client()
     # The US Capitol is in DC's at-large delegate district, GEOID 1198.
-    found = app.test_client().get("/api/v1/point?lat=38.8899&lon=-77.0091").get_json()
-    assert [d["code"] for d in found["districts"]] == ["1198"]
+    found = client.get("/api/v1/point?lat=38.8899&lon=-77.0091").get_json()
+    assert [(d["code"], d["name"]) for d in found["districts"]] == [("1198", "DC-AL")]
+    # Pennsylvania's 3rd and New Jersey's 3rd no longer read the same.
+    assert client.get("/api/v1/districts/4203").get_json()["name"] == "PA-03"
+    assert client.get("/api/v1/districts/3403").get_json()["name"] == "NJ-03"
+    assert client.get("/api/v1/districts/0200").get_json()["name"] == "AK-AL"
+    places = client.get("/api/v1/places?q=pennsylvania's 3rd").get_json()["places"]
+    assert [p["code"] for p in places] == ["4203"]
+    geojson = client.get("/api/v1/sets/us-house-119/districts.geojson?zoom=4").get_json()
+    names = {f["id"]: f["properties"]["name"] for f in geojson["features"]}
+    assert names["4203"] == "PA-03" and len(set(names.values())) == 437
+
+
+@pytest.mark.parametrize(
+    "renames, expected",
+    [
+        # The 2020 Census vintage (TIGER/Line, 118th Congress).
+        ({"GEOID": "GEOID20", "NAMELSAD": "NAMELSAD20", "STATEFP": "STATEFP20",
+          "CD119FP": "CD118FP"}, "code field 'GEOID20', name field 'STATEFP20+CD118FP"),
+        # The 2010 vintage.
+        ({"GEOID": "GEOID10", "NAMELSAD": "NAMELSAD10", "STATEFP": "STATEFP10",
+          "CD119FP": "CD111FP"}, "code field 'GEOID10', name field 'STATEFP10+CD111FP"),
+        # State legislative districts, upper chamber.
+        ({"CD119FP": "SLDUST"}, "name field 'STATEFP+SLDUST"),
+    ],
+)  # fmt: skip
+def test_other_census_vintages_need_no_flags(cli, tmp_path, renames, expected):
+    frame = gpd.read_file(US / "cb_2024_us_cd119_20m.geojson").rename(columns=renames)
+    frame.to_file(tmp_path / "districts.geojson")
+    output = cli.ok("import", "boundaries", tmp_path / "districts.geojson", "--set", "us")
+    assert expected in output
+
+
+def test_lower_case_ons_fields_need_no_flags(cli, tmp_path):
+    frame = gpd.read_file(UK / "wpc_2024_uk_buc.geojson")
+    frame = frame.rename(columns={"PCON24CD": "pcon19cd", "PCON24NM": "pcon19nm"})
+    frame.to_file(tmp_path / "seats.geojson")
+    output = cli.ok("import", "boundaries", tmp_path / "seats.geojson", "--set", "uk")
+    assert "code field 'pcon19cd', name field 'pcon19nm'" in output
+
+
+def test_ambiguous_fields_name_the_flags_to_pass(cli, tmp_path):
+    frame = gpd.read_file(UK / "wpc_2024_uk_buc.geojson")
+    frame["AAA24CD"], frame["AAA24NM"] = frame["PCON24CD"], frame["PCON24NM"]
+    frame = frame.rename(columns={"PCON24CD": "BBB24CD", "PCON24NM": "BBB24NM"})
+    frame.to_file(tmp_path / "seats.geojson")
+    result = cli("import", "boundaries", tmp_path / "seats.geojson", "--set", "uk")
+    assert result.exit_code != 0
+    assert "--code-field BBB24CD --name-field BBB24NM" in result.output
+    assert "--code-field AAA24CD --name-field AAA24NM" in result.output
 
 
 def test_named_fields_for_an_unknown_layout(app, cli):

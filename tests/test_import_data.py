@@ -54,7 +54,10 @@ def test_results_give_needs_with_reasons_and_store_none(uk_app):
     assert len(needs) == 650
     hendon = needs["E14001279"]
     assert hendon["source"] == "computed" and hendon["score"] > 99
-    assert hendon["reason"] == "Lab holds this seat by 15 votes (0.0% of the vote)."
+    assert (
+        hendon["reason"]
+        == "Lab won it by 15 votes (0.0% of the vote) in the 2024 general election."
+    )
     assert hendon["author"] == "turfmap from ge2024 results"
     assert hendon["updated"] == date.today().isoformat()  # the day the results came in
     safest = min(needs.values(), key=lambda n: n["score"])

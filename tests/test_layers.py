@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "turfmap"
-BASE = {"errors", "config", "clock", "postcode", "geometry"}
+BASE = {"errors", "config", "clock", "postcode", "geometry", "usstates"}
 # What each layer may import, besides itself and BASE.
 MAY_USE = {
     "geometry": set(),
@@ -20,7 +20,8 @@ MAY_USE = {
     "scoring": set(),
     "travel": set(),
     "spatial": {"store"},
-    "pipeline": {"store", "inputs", "scoring"},
+    "layouts": {"inputs"},
+    "pipeline": {"store", "inputs", "scoring", "layouts"},
     "recommend": {"store", "spatial", "scoring", "travel"},
     "coordination": {"store", "inputs", "spatial", "scoring", "recommend", "pipeline"},
     "lookup": {"store", "spatial", "scoring", "recommend", "coordination"},

@@ -38,7 +38,10 @@ def test_aberdeen_postcode_resolves_and_recommends_scottish_seats(client):
     assert codes and all(code.startswith("S") for code in codes)
     first = body["recommendations"][0]
     assert first["code"] == "S14000060"  # Aberdeen North: SNP by 4.2%, next door
-    assert first["why"].startswith("Lab 4.2% behind SNP; 0 of ")
+    assert first["why"].startswith(
+        "Lab 4.2% behind SNP in the 2024 general election; 0 of about 73 volunteers it could use "
+        "today (estimated from the electorate)"
+    )
     assert first["why_parts"]["travel_source"] == "estimate"
     assert [r["score"] for r in body["recommendations"]] == sorted(
         (r["score"] for r in body["recommendations"]), reverse=True
@@ -51,7 +54,7 @@ def test_hendon_first_for_labour(client):
     assert body["district"]["code"] == "E14001279"
     first = body["recommendations"][0]
     assert (first["code"], first["majority"], first["travel_minutes"]) == ("E14001279", 15, 0)
-    assert first["why"].startswith("Lab holds it by 15 votes;")
+    assert first["why"].startswith("Lab won it by 15 votes in the 2024 general election;")
     assert first["why"].endswith("you are in this district.")
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from turfmap.config import PROJECT_ROOT, SETTINGS, SettingError, read_settings
 
-ROW = re.compile(r"^\| `([A-Z_]+)` \| (.+?) \| (.+) \|$")
+ROW = re.compile(r"^\| `([A-Z0-9_]+)` \| (.+?) \| (.+) \|$")
 
 
 def readme_settings() -> dict[str, tuple[str, str]]:

@@ -14,6 +14,8 @@ from flask.cli import FlaskGroup, with_appcontext
 from turfmap import create_app
 from turfmap.errors import TurfmapError
 from turfmap.extensions import services
+from turfmap.layouts import RESULTS
+from turfmap.layouts import describe as describe_layouts
 from turfmap.store import db as store_db
 
 
@@ -141,8 +143,16 @@ def import_boundaries_command(path, **options):
 @import_group.command("results")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--set", "set_slug", required=True)
-@click.option("--layout", "layout_key", help="hoc-ge or us-pres-cd (detected if omitted).")
-@click.option("--election", help="Election slug (default from the layout, e.g. ge2024).")
+@click.option(
+    "--layout",
+    "layout_key",
+    type=click.Choice(sorted(RESULTS)),
+    help=f"Detected if omitted. Known: {describe_layouts()}.",
+)
+@click.option(
+    "--election",
+    help="Election slug (ge2019, pres2020); needed only where the file does not say.",
+)
 @click.option(
     "--target-party", help="Party whose side margins are seen from (default TURFMAP_TARGET_PARTY)."
 )

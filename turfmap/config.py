@@ -251,6 +251,15 @@ SETTINGS: tuple[Setting, ...] = (
         "computed need falls to 37 of 100; 20 points behind keeps 37, 40 points behind 1.8",
     ),
     Setting(
+        "TURFMAP_PLACES_PER_1000_ELECTORS",
+        "1.0",
+        _number(0.01, 100),
+        "how many volunteers a district is estimated to use in a day at top need, per 1,000 "
+        "electors (votes cast over a 60% turnout where the electorate is unknown), where no "
+        "coordinator has set its capacity: 75 for a 75,000-elector seat; the API marks such "
+        "figures capacity_source: estimate",
+    ),
+    Setting(
         "TURFMAP_TILES",
         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         _tiles,

@@ -80,12 +80,12 @@ def init_app(app: Flask) -> Services:
 
 
 def need_weights(config) -> NeedWeights:
-    """The need model's settings from an app's config (the board and the imports
-    that store computed needs must agree)."""
+    """The need model's settings from an app's config."""
     return NeedWeights(
         hold=config["TURFMAP_HOLD_WEIGHT"],
         gain=config["TURFMAP_GAIN_WEIGHT"],
         margin_scale=config["TURFMAP_MARGIN_SCALE"],
+        places_per_1000=config["TURFMAP_PLACES_PER_1000_ELECTORS"],
     )
 
 

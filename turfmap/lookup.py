@@ -12,6 +12,7 @@ from turfmap.recommend.board import DistrictNeed, NeedBoard
 from turfmap.spatial.index import SpatialIndex
 from turfmap.store import queries
 from turfmap.store.models import BoundarySet, ElectionResult
+from turfmap.usstates import long_name
 
 MAX_FULL_DETAIL_FEATURES = 400  # full geometry only for a street-level box
 
@@ -252,7 +253,12 @@ def find_places(index: SpatialIndex, text: str, limit: int = 10) -> list[dict]:
     needle = text.strip().casefold()
     if len(needle) < 2:
         raise InputError("q must have at least 2 characters")
-    found = [d for d in index.districts if needle in d.name.casefold()]
+    # US districts are found by their name in words too ("Pennsylvania's 3rd").
+    found = [
+        d
+        for d in index.districts
+        if needle in d.name.casefold() or needle in (long_name(d.name) or "").casefold()
+    ]
     found.sort(key=lambda d: (not d.name.casefold().startswith(needle), len(d.name), d.name))
     return [
         {

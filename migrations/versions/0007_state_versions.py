@@ -1,4 +1,5 @@
-"""state versions bumped by writes; needs are no longer stored at results import
+"""state versions bumped by writes; needs are no longer stored at results import;
+each result says what contest it comes from
 
 Revision ID: 0007
 Revises: 0006
@@ -23,9 +24,13 @@ def upgrade() -> None:
     # A result's need is now worked out from the result under the settings in force
     # (recommend.board); the rows once stored at import were a second, stale copy.
     op.execute("DELETE FROM needs WHERE source = 'computed'")
+    with op.batch_alter_table("election_results", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("contest", sa.String(length=80), nullable=True))
 
 
 def downgrade() -> None:
     # The computed rows are not remade: 0006's code reads a result without one as
     # "no need recorded" until its results are imported again.
+    with op.batch_alter_table("election_results", schema=None) as batch_op:
+        batch_op.drop_column("contest")
     op.drop_table("state_versions")

@@ -12,17 +12,18 @@ import shapely
 from turfmap.errors import InputError
 from turfmap.inputs.text import clean_cell
 from turfmap.pipeline.read import polygon_parts_only
+from turfmap.usstates import district_name
 
-# (code field, name field) of layouts we know, tried in order. Patterns, because ONS
-# renames fields every vintage (PCON24CD, WD13CD, LAD23CD ...).
-KNOWN_LAYOUTS = [
-    (re.compile(r"^PCON\d\dCD$"), re.compile(r"^PCON\d\dNM$")),
-    (re.compile(r"^WD\d\dCD$"), re.compile(r"^WD\d\dNM$")),
-    (re.compile(r"^GEOID$"), re.compile(r"^NAMELSAD$")),
-    (re.compile(r"^[A-Z]{2,6}\d\dCD$"), re.compile(r"^[A-Z]{2,6}\d\dNM$")),
-    (re.compile(r"^pd_code$"), re.compile(r"^ward$")),
-    (re.compile(r"^code$", re.I), re.compile(r"^name$", re.I)),
-]
+# ONS fields are a level and a two-digit vintage, CD for the code and NM for the
+# name (PCON24CD/PCON24NM, WD13CD, LAD23CD, CTYUA23CD; lower case in several
+# vintages); NMW is the Welsh name, an alternative, never the one to use. Where a
+# file has several levels (a ward file carries its LAD too), the finest is the
+# district.
+ONS_CODE = re.compile(r"^([A-Z]{2,8})(\d\d)CD$", re.I)
+FINEST_FIRST = ("OA", "LSOA", "MSOA", "WD", "ED", "CED", "PCON", "LAD", "LTLA", "UTLA", "CTYUA")
+# US Census: GEOID of the 2010s, 2020 and unsuffixed vintages, with NAMELSAD beside.
+CENSUS_CODE = re.compile(r"^GEOID(\d\d)?$", re.I)
+OTHER_PAIRS = [("pd_code", "ward"), ("code", "name"), ("id", "name")]
 
 
 @dataclass
@@ -40,10 +41,17 @@ def detect_fields(columns, code_field: str | None, name_field: str | None) -> tu
 
     >>> detect_fields(["id", "PCON24CD", "PCON24NM", "geometry"], None, None)
     ('PCON24CD', 'PCON24NM')
-    >>> detect_fields(["STATEFP", "GEOID", "NAMELSAD"], None, None)
-    ('GEOID', 'NAMELSAD')
+    >>> detect_fields(["objectid", "pcon19cd", "pcon19nm", "pcon19nmw"], None, None)
+    ('pcon19cd', 'pcon19nm')
+    >>> detect_fields(["WD23CD", "WD23NM", "LAD23CD", "LAD23NM"], None, None)
+    ('WD23CD', 'WD23NM')
+    >>> detect_fields(["STATEFP20", "CD118FP", "GEOID20", "NAMELSAD20"], None, None)
+    ('GEOID20', 'NAMELSAD20')
     >>> detect_fields(["id", "district"], "id", "district")
     ('id', 'district')
+    >>> detect_fields(["ABC12CD", "ABC12NM", "XYZ12CD", "XYZ12NM"], None, None)
+    Traceback (most recent call last):
+    turfmap.errors.InputError: could not tell which fields hold the district code and name: ...
     """
     columns = [c for c in columns if c != "geometry"]
     for field, option in ((code_field, "--code-field"), (name_field, "--name-field")):
@@ -51,21 +59,93 @@ def detect_fields(columns, code_field: str | None, name_field: str | None) -> tu
             raise InputError(f"{option} {field!r} is not a field of the file; it has {columns}")
     if code_field and name_field:
         return code_field, name_field
-    for code_pattern, name_pattern in KNOWN_LAYOUTS:
-        code = code_field or next((c for c in columns if code_pattern.match(c)), None)
-        name = name_field or next((c for c in columns if name_pattern.match(c)), None)
-        if code and name:
-            return code, name
+    pairs = _candidate_pairs(columns)
+    if code_field:
+        pairs = [p for p in pairs if p[0] == code_field]
+    if name_field:
+        pairs = [p for p in pairs if p[1] == name_field]
+    if len(pairs) == 1 or (pairs and pairs[0][2] < pairs[1][2]):
+        return pairs[0][0], pairs[0][1]
+    if pairs:
+        options = "; ".join(f"--code-field {c} --name-field {n}" for c, n, _ in pairs)
+        raise InputError(
+            "could not tell which fields hold the district code and name: "
+            f"{len(pairs)} pairs fit equally ({options}); pass the pair you mean"
+        )
     raise InputError(
         f"could not tell which fields hold the district code and name among {columns}; "
         "name them with --code-field and --name-field"
     )
 
 
+def _candidate_pairs(columns: list[str]) -> list[tuple[str, str, int]]:
+    """(code field, name field, rank) that fit, best (lowest rank) first."""
+    lower = {c.lower(): c for c in columns}
+    pairs = []
+    for column in columns:
+        ons = ONS_CODE.match(column)
+        census = CENSUS_CODE.match(column)
+        if ons:
+            level, vintage = ons.group(1).upper(), ons.group(2)
+            name = lower.get(f"{level}{vintage}nm".lower())
+            rank = FINEST_FIRST.index(level) if level in FINEST_FIRST else len(FINEST_FIRST)
+            if name:
+                pairs.append((column, name, rank))
+        elif census:
+            suffix = census.group(1) or ""
+            name = lower.get(f"namelsad{suffix}") or lower.get(f"name{suffix}")
+            if name:
+                pairs.append((column, name, 0))
+    if not pairs:
+        for code, name in OTHER_PAIRS:
+            if code in lower and name in lower:
+                pairs.append((lower[code], lower[name], 50))
+                break
+    return sorted(pairs, key=lambda p: p[2])
+
+
+def us_district_names(frame, code_field: str) -> tuple[list[str], str] | None:
+    """'PA-03' for each feature of a US Census congressional or state legislative
+    district file (a GEOID, a STATEFP and a CDnnnFP, SLDUST or SLDLST field), in
+    place of "Congressional District 3", which reads the same in every state; with
+    the fields they come from."""
+    match = CENSUS_CODE.match(code_field)
+    if not match:
+        return None
+    suffix = match.group(1) or ""
+    lower = {c.lower(): c for c in frame.columns}
+    state = lower.get(f"statefp{suffix}") or lower.get("statefp")
+    district = next(
+        (
+            (column, chamber)
+            for key, column in lower.items()
+            for pattern, chamber in _US_DISTRICT_FIELDS
+            if re.fullmatch(pattern + suffix, key) or re.fullmatch(pattern, key)
+        ),
+        None,
+    )
+    if state is None or district is None:
+        return None
+    column, chamber = district
+    names = [
+        district_name(_text(s), _text(d), chamber)
+        for s, d in zip(frame[state], frame[column], strict=True)
+    ]
+    return None if any(n is None for n in names) else (names, f"{state}+{column}")
+
+
+_US_DISTRICT_FIELDS = [(r"cd\d{3}fp", None), (r"sldust", "upper"), (r"sldlst", "lower")]
+
+
 def clean_features(frame, code_field=None, name_field=None) -> CleanFeatures:
+    named = name_field is not None
     code_field, name_field = detect_fields(frame.columns, code_field, name_field)
     codes = _guarded(frame[code_field], code_field, limit=40)  # the code column's width
-    names = _guarded(frame[name_field], name_field, limit=200)
+    built = None if named else us_district_names(frame, code_field)
+    if built:
+        names, name_field = built[0], f"{built[1]} (as PA-03)"
+    else:
+        names = _guarded(frame[name_field], name_field, limit=200)
     missing = [i + 1 for i, code in enumerate(codes) if not code]
     if missing:
         raise InputError(

@@ -81,6 +81,9 @@ class DistrictNeed:
             "score": round(need.score, 1),
             "remaining": round(need.remaining, 1),
             "capacity": need.capacity,
+            "capacity_source": need.capacity_source,
+            "capacity_basis": need.capacity_basis,
+            "contest": need.contest,
             "committed": need.committed,
             "source": need.source,
             "reason": self.reason(),
@@ -95,7 +98,14 @@ class DistrictNeed:
         need = self.need
         if need.source != "computed" or self.majority is None:
             return need.reason
-        words = need_reason(need.margin, need.status, self.target_party, self.holder, self.majority)
+        words = need_reason(
+            need.margin,
+            need.status,
+            self.target_party,
+            self.holder,
+            self.majority,
+            need.contest,
+        )
         if need.stale_override:
             words += f" (A coordinator's note expired on {self.inputs.override.expires}.)"
         return words
@@ -198,6 +208,8 @@ def build_board(session, day: date, weights: NeedWeights) -> NeedBoard:
                 result_date=imported.get(result.import_run_id) if result else None,
                 override=_override(needs.get(district.code), statements.get(district.code)),
                 committed=committed.get(district.code, 0),
+                valid_votes=result.valid_votes if result else None,
+                contest=result.contest if result else None,
             )
             districts[(boundary_set.slug, district.code)] = DistrictNeed(
                 boundary_set.slug,

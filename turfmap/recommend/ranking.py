@@ -104,11 +104,15 @@ def explain(
     ``source`` (the router: estimate | osrm) puts it.
 
     >>> from turfmap.scoring.need import NeedScore
-    >>> need = NeedScore(100, 47, 75, 40, "computed", False, 3, 0.0004, "hold", "Held.")
-    >>> explain(need, "Lab", 15, None, 35.2, "transit", "estimate")[0]
-    'Held by 15 votes; 40 of 75 volunteer places filled today; 35 min by transit (estimate).'
+    >>> need = NeedScore(100, 47, 75, 40, "computed", False, 3, 0.0004, "hold", "Held.",
+    ...                  "estimate", "the electorate", "the 2024 general election")
+    >>> explain(need, "Lab", 15, "Lab", 35.2, "transit", "estimate")[0]
+    'Lab won it by 15 votes in the 2024 general election; 40 of about 75 volunteers it could
+    use today (estimated from the electorate); 35 min by transit (estimate).'
+    >>> need = NeedScore(100, 47, 75, 40, "coordinator", False, 3, 0.0004, "hold", "Short.",
+    ...                  "coordinator", "a coordinator")
     >>> explain(need, "Lab", 15, "Lab", 0, "transit", "estimate")[0]
-    'Lab holds it by 15 votes; 40 of 75 volunteer places filled today; you are in this district.'
+    'Coordinator: Short; 40 of 75 volunteer places filled today; you are in this district.'
     """
     head, need_parts = _need_words(need, holder, majority, target_party)
     if minutes == 0:
@@ -142,16 +146,47 @@ def _need_words(
         "committed": need.committed,
         "stale_override": need.stale_override,
         "data_age_days": need.age_days,
+        "capacity_source": need.capacity_source,
+        "capacity_basis": need.capacity_basis,
+        "contest": need.contest,
     }
+    return f"{_standing(need, holder, majority, target_party)}; {_places(need)}", parts
+
+
+def _standing(need: NeedScore, holder, majority, target_party) -> str:
+    """Where the district stands, saying what contest the figures come from."""
+    contest = f" in {need.contest}" if need.contest else ""
     if need.source == "coordinator":
-        first = f"Coordinator: {need.reason.rstrip('.')}"
-    elif need.status == "hold" and majority is not None:
+        return f"Coordinator: {need.reason.rstrip('.')}"
+    if need.status == "hold" and majority is not None:
+        if contest:
+            return f"{target_party or 'We'} won it by {majority:,} votes{contest}"
         who = f"{target_party} holds it" if target_party else "Held"
-        first = f"{who} by {majority:,} votes"
-    elif need.status == "gain" and need.margin is not None:
-        who = target_party or "We are"
-        first = f"{who} {-need.margin:.1%} behind {holder or 'the winner'}"
-    else:
-        first = need.reason.rstrip(".")
-    filled = f"{need.committed} of {need.capacity} volunteer places filled today"
-    return f"{first}; {filled}", parts
+        return f"{who} by {majority:,} votes"
+    if need.status == "gain" and need.margin is not None:
+        who = target_party or ("We were" if contest else "We are")
+        return f"{who} {-need.margin:.1%} behind {holder or 'the winner'}{contest}"
+    if need.status == "absent":
+        return f"{target_party or 'We'} did not stand here{contest}"
+    return need.reason.rstrip(".")
+
+
+def _places(need: NeedScore) -> str:
+    """How full the district is; an estimated capacity says so, and what it rests on.
+
+    >>> from turfmap.scoring.need import NeedScore
+    >>> set_ = NeedScore(90, 60, 40, 10, "coordinator", False, 1, 0.01, "hold", "",
+    ...                  "coordinator", "a coordinator")
+    >>> _places(set_)
+    '10 of 40 volunteer places filled today'
+    >>> guess = NeedScore(90, 60, 75, 0, "computed", False, 1, 0.01, "hold", "",
+    ...                   "estimate", "the electorate")
+    >>> _places(guess)
+    '0 of about 75 volunteers it could use today (estimated from the electorate)'
+    """
+    if need.capacity_source != "estimate":
+        return f"{need.committed} of {need.capacity} volunteer places filled today"
+    return (
+        f"{need.committed} of about {need.capacity} volunteers it could use today "
+        f"(estimated from {need.capacity_basis})"
+    )

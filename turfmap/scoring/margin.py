@@ -11,7 +11,7 @@ class TargetView:
     runner_up: str | None
     majority: int  # winner's votes minus the runner-up's
     margin: float  # target's lead over its strongest rival, as a share of valid votes
-    status: str  # "hold" when the target party won, else "gain"
+    status: str  # "hold" when the target party won, "gain" if behind, "absent" if it did not stand
 
 
 def target_view(votes: dict[str, int], valid_votes: int, target: str) -> TargetView:
@@ -27,8 +27,9 @@ def target_view(votes: dict[str, int], valid_votes: int, target: str) -> TargetV
     >>> v = target_view({"Lab": 15855, "Con": 15840, "RUK": 3038}, 41256, "Con")
     >>> v.status, round(v.margin, 5)
     ('gain', -0.00036)
-    >>> round(target_view({"SNP": 500, "Lab": 300}, 1000, "Green").margin, 2)
-    -0.5
+    >>> v = target_view({"SNP": 500, "Lab": 300, "Green": 0}, 1000, "Green")
+    >>> v.status, round(v.margin, 2)   # a zero is no candidate, not a result
+    ('absent', -0.5)
     """
     ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
     ranked = [(party, n) for party, n in ranked if party != "Other"] or ranked
@@ -39,5 +40,5 @@ def target_view(votes: dict[str, int], valid_votes: int, target: str) -> TargetV
     if winner == target:
         margin, status = (top - second) / share, "hold"
     else:
-        margin, status = (mine - top) / share, "gain"
+        margin, status = (mine - top) / share, "gain" if mine > 0 else "absent"
     return TargetView(winner, runner_up, top - second, margin, status)

@@ -20,10 +20,13 @@ import numpy as np
 # keeps need 37 (Labour gained many such seats in 2024), a 40-point deficit is
 # out of reach (1.8). At 0.10 a 20-point seat fell to 1.8 and counted for nothing.
 MARGIN_SCALE = 0.20
-# Capacity: in a seat of top need, aim to reach this share of electors in one day,
-# at this many doors per volunteer per session.
-DOOR_SHARE_PER_DAY = 0.10
-DOORS_PER_VOLUNTEER = 100
+# Capacity, where no coordinator has set one, is an estimate from the district's
+# size (TURFMAP_PLACES_PER_1000_ELECTORS): 1 volunteer per 1,000 electors at top
+# need is reaching a tenth of them in a day at 100 doors a volunteer. 75 places for
+# a 75,000-elector seat, about 560 for a US district of 760,000 people (560,000
+# electors). Without an electorate, the votes cast stand in, over this turnout.
+PLACES_PER_1000_ELECTORS = 1.0
+TURNOUT_WHERE_UNKNOWN = 0.6
 MIN_CAPACITY = 5
 
 
@@ -36,6 +39,7 @@ class NeedWeights:
     hold: float = 1.0
     gain: float = 1.0
     margin_scale: float = MARGIN_SCALE
+    places_per_1000: float = PLACES_PER_1000_ELECTORS
 
 
 DEFAULT_WEIGHTS = NeedWeights()
@@ -56,11 +60,13 @@ class Override:
 @dataclass(frozen=True)
 class NeedInputs:
     margin: float | None  # target party's lead as a share of valid votes; None: no result
-    status: str | None  # hold | gain
+    status: str | None  # hold | gain | absent (the target party did not stand)
     electorate: int | None
     result_date: date | None = None  # when the result (or computed need) was made
     override: Override | None = None
     committed: int = 0  # RSVPs and accepted recommendations for the day
+    valid_votes: int | None = None  # the size to go by where the electorate is unknown
+    contest: str | None = None  # what the result is from: "the 2024 presidential race"
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,9 @@ class NeedScore:
     margin: float | None
     status: str | None
     reason: str
+    capacity_source: str = "estimate"  # coordinator (set for the district) | estimate
+    capacity_basis: str = ""  # what an estimate rests on: "the electorate", ...
+    contest: str | None = None
 
     @property
     def place_value(self) -> float:
@@ -134,38 +143,70 @@ def baseline_need(margin: float, status: str, *, weights: NeedWeights = DEFAULT_
     >>> round(baseline_need(-0.20, "gain", weights=NeedWeights(margin_scale=0.10)), 1)
     1.8
     """
+    if status == "absent":
+        return 0.0  # a party that does not stand there has nobody to canvass for
     weight = weights.hold if status == "hold" else weights.gain
     spread = (margin / weights.margin_scale) ** 2
     return max(0.0, min(100.0, 100.0 * weight * math.exp(-spread)))
 
 
-def need_reason(margin: float, status: str, target: str, winner: str, majority: int) -> str:
-    """One sentence a volunteer can read.
+def need_reason(
+    margin: float,
+    status: str,
+    target: str,
+    winner: str,
+    majority: int,
+    contest: str | None = None,
+) -> str:
+    """One sentence a volunteer can read, saying what contest the figures are from.
 
     >>> need_reason(0.0004, "hold", "Lab", "Lab", 15)
     'Lab holds this seat by 15 votes (0.0% of the vote).'
     >>> need_reason(-0.123, "gain", "Lab", "Con", 5400)
     'Lab is 12.3% of the vote behind Con here.'
+    >>> need_reason(0.004, "hold", "DEM", "DEM", 1511, "the 2024 presidential race")
+    'DEM won it by 1,511 votes (0.4% of the vote) in the 2024 presidential race.'
+    >>> need_reason(-0.5, "absent", "Lab", "SF", 9000, "the 2024 general election")
+    'Lab did not stand here in the 2024 general election, so there is no need to meet.'
     """
+    if status == "absent":
+        during = f" in {contest}" if contest else ""
+        return f"{target} did not stand here{during}, so there is no need to meet."
+    where = f" in {contest}" if contest else " here"
+    if contest is None:
+        if status == "hold":
+            return f"{target} holds this seat by {majority:,} votes ({margin:.1%} of the vote)."
+        return f"{target} is {-margin:.1%} of the vote behind {winner} here."
     if status == "hold":
-        return f"{target} holds this seat by {majority:,} votes ({margin:.1%} of the vote)."
-    return f"{target} is {-margin:.1%} of the vote behind {winner} here."
+        return f"{target} won it by {majority:,} votes ({margin:.1%} of the vote){where}."
+    return f"{target} was {-margin:.1%} of the vote behind {winner}{where}."
 
 
-def day_capacity(score: float, electorate: int | None) -> int:
-    """Volunteers a district can put to use in a day, from its need and size.
+def day_capacity(
+    score: float,
+    electorate: int | None,
+    valid_votes: int | None = None,
+    *,
+    per_1000: float = PLACES_PER_1000_ELECTORS,
+) -> tuple[int, str]:
+    """(volunteers a district could put to use in a day, what that estimate rests
+    on), from its need and size.
 
-    >>> day_capacity(100, 75_000)
-    75
-    >>> day_capacity(40, 75_000)
-    30
+    >>> day_capacity(100, 75_000), day_capacity(40, 75_000)
+    ((75, 'the electorate'), (30, 'the electorate'))
+    >>> day_capacity(100, None, 338_177)   # a US district: votes cast, 60% turnout
+    (564, 'the votes cast')
     >>> day_capacity(0.5, 75_000), day_capacity(80, None)
-    (5, 5)
+    ((5, 'the electorate'), (5, 'nothing: no size is known'))
     """
-    if not electorate:
-        return MIN_CAPACITY
-    wanted = electorate * (score / 100) * DOOR_SHARE_PER_DAY / DOORS_PER_VOLUNTEER
-    return max(MIN_CAPACITY, math.ceil(wanted))
+    if electorate:
+        size, basis = electorate, "the electorate"
+    elif valid_votes:
+        size, basis = valid_votes / TURNOUT_WHERE_UNKNOWN, "the votes cast"
+    else:
+        return MIN_CAPACITY, "nothing: no size is known"
+    wanted = size / 1000 * per_1000 * (score / 100)
+    return max(MIN_CAPACITY, math.ceil(wanted)), basis
 
 
 def assess(inputs: NeedInputs, today: date, *, weights: NeedWeights = DEFAULT_WEIGHTS) -> NeedScore:
@@ -196,17 +237,27 @@ def assess(inputs: NeedInputs, today: date, *, weights: NeedWeights = DEFAULT_WE
     """
     override = inputs.override
     stale = bool(override and override.expires and override.expires < today)
+
+    def estimate(score: float) -> tuple[int, str]:
+        return day_capacity(
+            score, inputs.electorate, inputs.valid_votes, per_1000=weights.places_per_1000
+        )
+
+    capacity_source = "estimate"
     if override and not stale:
         score, source, reason = override.score, "coordinator", override.reason
-        capacity = override.capacity or day_capacity(score, inputs.electorate)
+        capacity, basis = estimate(score)
+        if override.capacity:
+            capacity, capacity_source, basis = override.capacity, "coordinator", "a coordinator"
         based_on = override.updated
     elif inputs.margin is not None and inputs.status is not None:
         score = baseline_need(inputs.margin, inputs.status, weights=weights)
         source, reason = "computed", _margin_words(inputs.margin, inputs.status)
-        capacity = day_capacity(score, inputs.electorate)
+        capacity, basis = estimate(score)
         based_on = inputs.result_date
     else:
         score, source, reason, capacity, based_on = 0.0, "none", _NO_DATA, 0, None
+        basis = ""
     if stale:
         reason += f" (A coordinator's note expired on {override.expires}.)"
     free = max(capacity - inputs.committed, 0)
@@ -223,6 +274,9 @@ def assess(inputs: NeedInputs, today: date, *, weights: NeedWeights = DEFAULT_WE
         inputs.margin,
         inputs.status,
         reason,
+        capacity_source,
+        basis,
+        inputs.contest,
     )
 
 
@@ -233,7 +287,11 @@ def _margin_words(margin: float, status: str) -> str:
     """
     >>> _margin_words(0.0004, "hold"), _margin_words(-0.2, "gain")
     ('Held by 0.0% of the vote.', 'Behind by 20.0% of the vote.')
+    >>> _margin_words(-0.2, "absent")
+    'Did not stand here.'
     """
+    if status == "absent":
+        return "Did not stand here."
     return (
         f"Held by {margin:.1%} of the vote."
         if status == "hold"

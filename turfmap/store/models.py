@@ -136,7 +136,9 @@ class ElectionResult(Base):
     target_party: Mapped[str] = mapped_column(String(40))
     # From the target party's side: positive = ahead by this share of valid votes.
     target_margin: Mapped[float] = mapped_column(Float)
-    target_status: Mapped[str] = mapped_column(String(10))  # hold | gain
+    target_status: Mapped[str] = mapped_column(String(10))  # hold | gain | absent
+    # What the figures are, for sentences: "the 2024 presidential race".
+    contest: Mapped[str | None] = mapped_column(String(80))
     import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))
 
 

@@ -1,0 +1,44 @@
+"""Publishers' layouts, one file each, in an open registry.
+
+A layout is a small declarative class (see base.py): which columns it has, what
+contest its figures come from, how a row becomes a result. Adding one is a new
+file here and a line in RESULTS; the CLI's help and the README list what is here.
+"""
+
+from __future__ import annotations
+
+from turfmap.errors import InputError
+from turfmap.layouts.base import ParsedResult, ResultsLayout
+from turfmap.layouts.hoc_ge import HocGeneralElection
+from turfmap.layouts.montreal_2013 import Montreal2013Mayoral
+from turfmap.layouts.us_pres_cd import UsPresidentialByDistrict
+
+RESULTS: dict[str, type[ResultsLayout]] = {
+    layout.key: layout
+    for layout in (HocGeneralElection, UsPresidentialByDistrict, Montreal2013Mayoral)
+}
+
+
+def results_layout(key: str | None, head: str, name: str) -> ResultsLayout:
+    """A fresh instance of the layout ``key``, or of the one the file's first
+    lines (``head``) are in."""
+    if key:
+        if key not in RESULTS:
+            raise InputError(f"--layout {key!r} is unknown; choose from {', '.join(RESULTS)}")
+        return RESULTS[key]()
+    lines = head.splitlines()
+    for layout in RESULTS.values():
+        candidate = layout()
+        if candidate.matches(lines):
+            return candidate
+    raise InputError(
+        f"{name}: not a results layout turfmap knows ({describe()}); name one with --layout"
+    )
+
+
+def describe() -> str:
+    """'hoc-ge (House of Commons ...), ...' for help texts and messages."""
+    return "; ".join(f"{key}: {layout.description}" for key, layout in RESULTS.items())
+
+
+__all__ = ["RESULTS", "ParsedResult", "ResultsLayout", "describe", "results_layout"]
