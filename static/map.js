@@ -230,17 +230,28 @@
   Turfmap.prototype.search = function (origin, placeName) {
     var self = this, form = document.getElementById("turfmap-search");
     var query = origin + "&mode=" + form.elements.mode.value + "&max_minutes=" + form.elements.max_minutes.value +
-      "&set=" + encodeURIComponent(this.config.set);
+      (this.config.set_fixed ? "&set=" + encodeURIComponent(this.config.set) : "");
     self.say("Searching…");
     self.busy(1);
     fetch(this.api + "/recommend?" + query)
       .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
       .then(function (res) {
         if (!res.ok) { self.say(res.body.error ? res.body.error.message : "Search failed."); return; }
+        self.showSet(res.body.set);
         self.showResults(res.body, placeName);
       })
       .catch(function (err) { self.say("Search failed: " + err.message); })
       .finally(function () { self.busy(-1); });
+  };
+
+  // The answer came from another set (the search was in another country): show it.
+  Turfmap.prototype.showSet = function (set) {
+    if (!set || set === this.config.set) return;
+    this.config.set = set;
+    this.config.ward_set = (this.config.children || {})[set] || null;
+    this.shown = null;
+    if (this.hexMap) { this.hexMap.remove(); this.hexMap = null; }  // redrawn for the new set
+    this.refresh();
   };
 
   Turfmap.prototype.showResults = function (body, placeName) {

@@ -407,7 +407,9 @@ def demo_command(if_empty):
 
 
 @main.command("simulate")
-@click.option("--set", "set_slug", help="Boundary set (default: the first top-level set).")
+@click.option(
+    "--set", "set_slug", help="Boundary set (needed when more than one top-level set is active)."
+)
 @click.option("--volunteers", type=click.IntRange(1, 200_000), help="Default: a day's places.")
 @click.option(
     "--mode",

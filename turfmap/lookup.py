@@ -194,20 +194,25 @@ def district_page(session, board: NeedBoard, code: str, now) -> dict:
     return summary
 
 
-def map_sets(session, index: SpatialIndex, requested: str | None) -> tuple[str | None, str | None]:
-    """(the set the map shows, the active set of its children for street zooms)."""
+def map_sets(session, index: SpatialIndex, requested: str | None) -> tuple[str | None, dict]:
+    """(the set the map opens on, {top-level set: its active child set for street
+    zooms, or None}). A search then answers from the set covering its origin, and
+    the map switches to it (static/map.js)."""
     summary = [(s, g) for s, g, _, _ in queries.sets_summary(session) if g is not None]
-    if requested:
-        if requested not in index.set_slugs:
-            raise NotFound(f"set {shown(requested)} is not an active boundary set")
-        main = requested
-    else:
-        top = [s.slug for s, _ in summary if s.parent_set_id is None]
-        main = top[0] if top else None
-    children = [
-        s.slug for s, _ in summary if s.parent_set is not None and s.parent_set.slug == main
-    ]
-    return main, (children[0] if children else None)
+    if requested and requested not in index.set_slugs:
+        raise NotFound(f"set {shown(requested)} is not an active boundary set")
+    top = [s.slug for s, _ in summary if s.parent_set_id is None]
+    children = {
+        slug: next(
+            (s.slug for s, _ in summary if s.parent_set is not None and s.parent_set.slug == slug),
+            None,
+        )
+        for slug in top
+    }
+    main = requested or (top[0] if top else None)
+    if requested and requested not in children:
+        children[requested] = None
+    return main, children
 
 
 def map_state(session) -> str:

@@ -28,7 +28,16 @@ class Origin:
     postcode: str | None = None
 
 
-def choose_set(board: NeedBoard, index: SpatialIndex, set_slug: str | None) -> str:
+NEAR_ENOUGH_METRES = 250_000  # at sea, or over a border: the nearest, with a note
+
+
+def choose_set(
+    board: NeedBoard, index: SpatialIndex, set_slug: str | None, origin: Origin | None = None
+) -> str:
+    """The set a recommendation is answered from: the one asked for; else the
+    top-level set whose districts cover the origin (or lie within
+    NEAR_ENOUGH_METRES of it); a set on another continent never is. Without an
+    origin (the simulator), only a single top-level set can be assumed."""
     if set_slug:
         if set_slug not in index.set_slugs:
             raise InputError(
@@ -38,9 +47,29 @@ def choose_set(board: NeedBoard, index: SpatialIndex, set_slug: str | None) -> s
                 code="not_found",
             )
         return set_slug
-    if not board.top_level_sets:
+    top = board.top_level_sets
+    if not top:
         raise InputError("no boundary set is active yet", status=409, code="not_active")
-    return board.top_level_sets[0]
+    if origin is None:
+        if len(top) > 1:
+            raise InputError(
+                f"{len(top)} boundary sets are active ({', '.join(top)}); name one with --set"
+            )
+        return top[0]
+    covering = {hit.set_slug for hit in index.district_at(origin.lon, origin.lat)}
+    for slug in top:
+        if slug in covering:
+            return slug
+    nearest = [(index.nearest_reach(origin.lon, origin.lat, k=1, set_slug=s), s) for s in top]
+    near = sorted((r.metres[0], s) for r, s in nearest if r.metres)
+    if near and near[0][0] <= NEAR_ENOUGH_METRES:
+        return near[0][1]
+    raise InputError(
+        f"no active boundary set covers {origin.lat:.4f}, {origin.lon:.4f} (active: "
+        f"{', '.join(top)}); this map's districts are elsewhere",
+        status=404,
+        code="not_covered",
+    )
 
 
 def recommend(
@@ -51,7 +80,7 @@ def recommend(
     constraints: Constraints,
     set_slug: str | None = None,
 ) -> dict:
-    slug = choose_set(board, index, set_slug)
+    slug = choose_set(board, index, set_slug, origin)
     reach = max_metres(constraints.max_minutes, constraints.mode)
     if router.name != "estimate":
         reach *= ROUTER_REACH

@@ -177,7 +177,13 @@ def _volunteer_paths() -> dict:
                 },
                 {"name": "own_area", "in": "query", "schema": {"type": "boolean"}},
                 {"name": "short_walks", "in": "query", "schema": {"type": "boolean"}},
-                {"name": "set", "in": "query", "schema": {"type": "string"}},
+                {
+                    "name": "set",
+                    "in": "query",
+                    "description": "a boundary set; without it, the active top-level set "
+                    "covering the origin (404 not_covered where none does)",
+                    "schema": {"type": "string"},
+                },
             ],
         ),
         "/api/v1/commitments": _post(

@@ -34,14 +34,19 @@ def _map_page(*, embed: bool):
     focus = request.args.get("focus") or None
     index = services().spatial.get()
     with services().db.session() as session:
-        main, wards = lookup.map_sets(session, index, request.args.get("set") or None)
+        requested = request.args.get("set") or None
+        main, children = lookup.map_sets(session, index, requested)
         if focus:
             lookup.district_detail(session, board(), focus)  # 404 for an unknown code
     config = {
         "api": url_for("api.sets").rsplit("/sets", 1)[0],
         "page_base": "",
         "set": main,
-        "ward_set": wards,
+        "ward_set": children.get(main),
+        "children": children,
+        # Opened on a named set: searches stay in it; otherwise each search is
+        # answered from the set that covers its origin, and the map follows.
+        "set_fixed": requested is not None,
         "focus": focus,
         # The embed snippets' address: the configured public URL, else the page's
         # own origin as the browser sees it; never the request's Host header.
