@@ -86,6 +86,11 @@ def test_simulate_on_the_uk_seats(uk_cli):
     assert coverage["turfmap"] <= coverage["optimum"] + 1e-9
     assert rows["turfmap"][-1] == "0"  # never flooded
     assert "of the optimum" in output and "against the 2017 rule" in output
+    # Travel is compared on the same volunteers, and the rule's advantage is named.
+    assert "the 2017 rule's on the " in output and "volunteers both placed" in output
+    assert "the 2017 rule ignores the travel limit" in output
+    if "no dispatcher can be 30% above" in output:
+        assert "the rule's threshold (margins under 10%)" in output
 
 
 @pytest.mark.parametrize(

@@ -271,3 +271,16 @@ def test_repair_keeps_area():
     reference = gpd.read_file(UK / "wpc_2024_uk_bgc_valid.gpkg").geometry.values
     change = np.abs(shapely.area(features.geometries) - shapely.area(reference))
     assert (change / shapely.area(reference)).max() < 1e-4
+
+
+def test_bands_never_hold_more_vertices_than_the_source(cli):
+    """The ultra-generalised (BUC) seats are coarser at the source than the finer
+    bands: cleaning them for the simplifier added vertices (13,557 in band 2
+    against 13,546 in full detail)."""
+    import re
+
+    output = cli.ok("import", "boundaries", UK / "wpc_2024_uk_buc.geojson", "--set", "uk")
+    full = int(re.search(r"vertices: ([\d,]+) in full detail", output).group(1).replace(",", ""))
+    bands = [int(n.replace(",", "")) for n in re.findall(r"band \d .*?: ([\d,]+) vertices", output)]
+    assert len(bands) == len(BANDS) and all(n <= full for n in bands), (full, bands)
+    assert "the source is coarser than this band already, so the band is the source" in output

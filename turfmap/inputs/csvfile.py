@@ -41,8 +41,24 @@ def read_frame(path: Path, *, skiprows: int = 0, **kwargs) -> pd.DataFrame:
     return frame_from_text(read_text(path), str(path), skiprows=skiprows, **kwargs)
 
 
+MAX_COLUMNS = 2_000  # the widest real file here has about 100 (ward results by party)
+
+
 def frame_from_text(text: str, name: str, *, skiprows: int = 0, **kwargs) -> pd.DataFrame:
-    """Every cell as a string, so '007' stays '007' and nothing is guessed."""
+    """Every cell as a string, so '007' stays '007' and nothing is guessed.
+
+    >>> frame_from_text('{"type": "Topology"}', "x.json")
+    Traceback (most recent call last):
+    turfmap.errors.InputError: x.json: this is JSON, not a CSV file ...
+    """
+    if text.lstrip()[:1] in ("{", "["):
+        raise InputError(f"{name}: this is JSON, not a CSV file (a boundary or hex file?)")
+    header = text.split("\n", skiprows + 1)[skiprows] if text.count("\n") >= skiprows else ""
+    if max(header.count(","), header.count("\t")) + 1 > MAX_COLUMNS:
+        raise InputError(
+            f"{name}: line {skiprows + 1} has more than {MAX_COLUMNS:,} columns; "
+            "not a CSV file turfmap reads"
+        )
     try:
         frame = pd.read_csv(
             io.StringIO(text), skiprows=skiprows, dtype=str, keep_default_na=False, **kwargs

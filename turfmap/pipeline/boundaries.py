@@ -101,10 +101,15 @@ def prepare_boundaries(
     for band in BANDS:
         shapes = bands[band.number]
         raw, gzipped = geojson_bytes(shapes, band.decimals)
+        same = (
+            "; the source is coarser than this band already, so the band is the source"
+            if int(shapely.get_num_coordinates(shapes).sum()) >= vertices
+            else ""
+        )
         report.note(
             f"band {band.number} ({band.label}, to zoom {band.max_zoom}, {band.tolerance_m:g} m): "
             f"{int(shapely.get_num_coordinates(shapes).sum()):,} vertices, GeoJSON geometry "
-            f"{raw / 1024:,.0f} KB, {gzipped / 1024:,.0f} KB gzipped"
+            f"{raw / 1024:,.0f} KB, {gzipped / 1024:,.0f} KB gzipped{same}"
         )
     areas = shapely.area(
         shapely.transform(

@@ -54,6 +54,12 @@ def read_boundaries(
         raise InputError(f"{path}: not a readable boundary file ({SUPPORTED}): {exc}") from exc
     if len(frame) == 0:
         raise InputError(f"{path}: the file has no features")
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
+        # A CSV or a table: rows, but no shapes (GDAL reads it without complaint).
+        raise InputError(
+            f"{path}: holds no geometry (a table, not a boundary file); boundaries come "
+            f"as {SUPPORTED}"
+        )
     return ReadBoundaries(_to_lonlat(frame, path, crs, notes), notes)
 
 

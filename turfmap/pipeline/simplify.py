@@ -25,11 +25,17 @@ def simplify_bands(geometries: np.ndarray) -> dict[int, np.ndarray]:
     a little more detail than asked for, never less.
     """
     cleaned = shapely.coverage_clean(geometries)
+    source = np.array([_as_multipolygon(g) for g in geometries], dtype=object)
+    limit = shapely.get_num_coordinates(source).sum()
     bands = {}
     for band in BANDS:
         tolerance = band.tolerance_m / METRES_PER_DEGREE_LATITUDE
         simplified = shapely.coverage_simplify(cleaned, tolerance)
-        bands[band.number] = np.array([_as_multipolygon(g) for g in simplified], dtype=object)
+        shapes = np.array([_as_multipolygon(g) for g in simplified], dtype=object)
+        # A source generalised already is coarser than the band asks for: cleaning
+        # it for the simplifier then only adds vertices. Reuse the source, whose
+        # neighbours share borders as their publisher drew them.
+        bands[band.number] = source if shapely.get_num_coordinates(shapes).sum() > limit else shapes
     return bands
 
 

@@ -180,3 +180,26 @@ def _minutes_to(volunteer: Volunteer, seat: int) -> float:
         return volunteer.nearest_marginal_minutes
     where = np.flatnonzero(volunteer.seats == seat)
     return float(volunteer.minutes[where[0]])
+
+
+def shared_travel(
+    volunteers: list[Volunteer], ours: list[int | None], theirs: list[int | None]
+) -> tuple[int, float, float]:
+    """(how many volunteers both assignments placed, their mean minutes under
+    ``ours``, under ``theirs``): travel compared on the same people, not on each
+    assignment's own placed volunteers.
+
+    >>> near, far = Volunteer(np.array([0, 1]), np.array([10.0, 40.0])), Volunteer(
+    ...     np.array([1]), np.array([50.0]), nearest_marginal=1, nearest_marginal_minutes=50.0)
+    >>> shared_travel([near, far], [0, None], [1, 1])   # only `near` is placed by both
+    (1, 10.0, 40.0)
+    """
+    both = [
+        (_minutes_to(v, a), _minutes_to(v, b))
+        for v, a, b in zip(volunteers, ours, theirs, strict=True)
+        if a is not None and b is not None
+    ]
+    if not both:
+        return 0, 0.0, 0.0
+    mine, rule = zip(*both, strict=True)
+    return len(both), float(np.mean(mine)), float(np.mean(rule))
