@@ -50,3 +50,12 @@ def test_every_default_parses():
 def test_a_bad_value_names_its_setting(name, value):
     with pytest.raises(SettingError, match=f"^{name}: "):
         read_settings({name: value})
+
+
+def test_the_readme_lists_every_results_layout_and_nothing_else():
+    from turfmap.layouts import RESULTS
+
+    text = (PROJECT_ROOT / "README.md").read_text()
+    listed = text.split("<!-- layouts: start -->", 1)[1].split("<!-- layouts: end -->", 1)[0]
+    keys = re.findall(r"^- `([a-z0-9-]+)`:", listed, re.M)
+    assert keys == list(RESULTS)
