@@ -11,7 +11,7 @@ import threading
 import pytest
 
 from tests.conftest import UK, US, Cli, make_app, services_of
-from turfmap.pipeline.fetch import SOURCES
+from turfmap.pipeline.fetch import sources
 
 CLOSED_PORT = "http://127.0.0.1:9"  # the discard port: nothing listens, like no network
 
@@ -22,7 +22,7 @@ def mirror(tmp_path):
     the publishers name them. Yields (base URL, folder) so tests can swap a file."""
     folder = tmp_path / "mirror"
     folder.mkdir()
-    uk = {item.role: item.filename for item in SOURCES["uk-2024"].files}
+    uk = {item.role: item.filename for item in sources()["uk-2024"].files}
     (folder / uk["boundaries"]).symlink_to(UK / "wpc_2024_uk_bgc.topojson")
     (folder / uk["results"]).symlink_to(UK / "HoC-GE2024-results-by-constituency.csv")
     handler = functools.partial(_QuietHandler, directory=str(folder))

@@ -7,7 +7,9 @@ and checked, so an interrupted or tampered download never reaches an import.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import shutil
 import sys
 import urllib.error
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import click
 
+from turfmap.config import PROJECT_ROOT
 from turfmap.errors import InputError, SourceUnavailable
 
 CHUNK = 1 << 16
@@ -32,6 +35,8 @@ class SourceFile:
     patterns: tuple[str, ...]  # globs that find the file in a --from folder
     sha256: str | None = None  # pinned where the publisher's bytes are stable
     required: bool = True
+    layout: str = ""  # what turfmap reads it as
+    licence: str = ""
 
 
 @dataclass(frozen=True)
@@ -41,83 +46,31 @@ class Source:
     files: tuple[SourceFile, ...]
 
 
-ONS_BGC_2024 = (
-    "https://services1.arcgis.com/ESMARspQHYMw9BZ9/arcgis/rest/services/"
-    "Westminster_Parliamentary_Constituencies_July_2024_Boundaries_UK_BGC/FeatureServer/0/"
-    "query?where=1%3D1&outFields=PCON24CD,PCON24NM&outSR=4326&f=geojson"
-)
+CATALOGUE = PROJECT_ROOT / "data" / "sources.json"
 
-SOURCES = {
-    "uk-2024": Source(
-        "uk-2024",
-        "UK Parliament constituencies (July 2024, ONS generalised, clipped) with GE2024 results",
-        (
-            SourceFile(
-                "boundaries",
-                "Westminster_Parliamentary_Constituencies_July_2024_Boundaries_UK_BGC.geojson",
-                ONS_BGC_2024,
-                (
-                    "Westminster_Parliamentary_Constituencies_July_2024_Boundaries_UK_BGC*",
-                    "wpc_2024_uk_bgc.topojson",
-                    "wpc_2024_uk_bgc*.geojson",
-                ),
-                # The ArcGIS export is regenerated on request: no stable checksum exists.
+
+@functools.cache
+def sources() -> dict[str, Source]:
+    """The catalogue of official sources, data/sources.json."""
+    listed = json.loads(CATALOGUE.read_text(encoding="utf-8"))["sources"]
+    return {
+        entry["key"]: Source(
+            entry["key"],
+            entry["description"],
+            tuple(
+                SourceFile(**(item | {"patterns": tuple(item["patterns"])}))
+                for item in entry["files"]
             ),
-            SourceFile(
-                "results",
-                "HoC-GE2024-results-by-constituency.csv",
-                "https://researchbriefings.files.parliament.uk/documents/CBP-10009/"
-                "HoC-GE2024-results-by-constituency.csv",
-                ("HoC-GE2024-results-by-constituency*.csv",),
-                "6277d0f350093520b9a2297f7bdef2fa65c92e8edebd30f16e216ed1761e7416",
-            ),
-            SourceFile(
-                "hexes",
-                "uk-constituencies-2024.hexjson",
-                None,  # Open Innovations' layout; no publisher's release address
-                ("uk-constituencies-2024*.hexjson",),
-                required=False,
-            ),
-            SourceFile(
-                "postcodes",
-                "onspd.csv",
-                None,  # the full ONSPD is a 250 MB+ zip; supply an extract with --from
-                ("onspd*.csv", "ONSPD*.csv"),
-                required=False,
-            ),
-        ),
-    ),
-    "us-2024": Source(
-        "us-2024",
-        "US congressional districts (119th Congress, Census 1:20M) with 2024 presidential vote",
-        (
-            SourceFile(
-                "boundaries",
-                "cb_2024_us_cd119_20m.zip",
-                "https://www2.census.gov/geo/tiger/GENZ2024/shp/cb_2024_us_cd119_20m.zip",
-                (
-                    "cb_2024_us_cd119_20m.zip",
-                    "cb_2024_us_cd119_20m.geojson",
-                    "cb_2024_us_cd119_20m.shp",
-                ),
-            ),
-            SourceFile(
-                "results",
-                "downballot_cd_info_2024_presvote_by_cd.csv",
-                None,  # The Downballot publishes a spreadsheet, not a stable file
-                ("downballot_cd_info_2024_presvote_by_cd*.csv", "*presvote_by_cd*.csv"),
-                "f495616b7fde1bf66de4a196af11699d05bccc1ec83385acba59e258767bede7",
-                required=False,
-            ),
-        ),
-    ),
-}
+        )
+        for entry in listed
+    }
 
 
 def get_source(key: str) -> Source:
-    if key not in SOURCES:
-        raise InputError(f"unknown source {key!r}; choose from {', '.join(SOURCES)}")
-    return SOURCES[key]
+    known = sources()
+    if key not in known:
+        raise InputError(f"unknown source {key!r}; choose from {', '.join(known)}")
+    return known[key]
 
 
 def fetch(
