@@ -17,7 +17,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from bench.common import CHROMIUM, launch_chromium
-from tests.conftest import Cli, make_app, services_of
+from tests.conftest import UK, US, Cli, make_app, services_of
 
 pytestmark = pytest.mark.slow
 
@@ -297,3 +297,41 @@ def test_session_meeting_point_picked_on_the_map(page, workspace, backend):
         assert page.errors == [] and violations == []
     finally:
         server.stop()
+
+
+def test_the_map_follows_a_search_into_another_countrys_set(browser, backend, tmp_path):
+    """UK seats and US districts both active, the US set first alphabetically: the
+    map opens on it, and a search for Durham is answered from the UK seats, which
+    the map then shows."""
+    app = make_app(backend, tmp_path, TURFMAP_TILES=None)
+    cli = Cli(app)
+    cli.ok("import", "boundaries", UK / "wpc_2024_uk_buc.geojson", "--set", "uk", "--commit")
+    cli.ok("generations", "activate", "uk")
+    cli.ok("import", "results", UK / "HoC-GE2024-results-by-constituency.csv", "--set", "uk",
+           "--commit")  # fmt: skip
+    cli.ok("import", "boundaries", US / "cb_2024_us_cd119_20m.geojson", "--set", "aa-us",
+           "--commit")  # fmt: skip
+    cli.ok("generations", "activate", "aa-us")
+    server = LiveServer(app)
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(server.url + "/")
+        wait_for_map(page, districts=437)
+        page.fill("#postcode", "Durham")
+        page.press("#postcode", "Enter")
+        page.wait_for_selector("#turfmap-results li")
+        wait_for_map(page, districts=650)
+        assert page.evaluate("window.turfmapInstance.config.set") == "uk"
+        codes = page.eval_on_selector_all(
+            "#turfmap-results li button", "els => els.map(e => e.dataset.code)"
+        )
+        assert codes and all(code.startswith("E14") for code in codes)
+        shot(page, f"two-sets-{backend.name}")
+        assert errors == []
+    finally:
+        context.close()
+        server.stop()
+        services_of(app).db.dispose()

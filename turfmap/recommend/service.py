@@ -56,6 +56,12 @@ def choose_set(
                 f"{len(top)} boundary sets are active ({', '.join(top)}); name one with --set"
             )
         return top[0]
+    # The sets' extents first: for one country's set (the usual case), a
+    # recommendation then asks no tree.
+    around = index.sets_around(origin.lon, origin.lat, NEAR_ENOUGH_METRES)
+    boxed = [s for s in top if s in around]
+    if len(boxed) == 1:
+        return boxed[0]
     covering = {hit.set_slug for hit in index.district_at(origin.lon, origin.lat)}
     for slug in top:
         if slug in covering:

@@ -134,9 +134,17 @@ class SpatialIndex:
         # A tree per set too: a search within one set (every recommendation) then
         # neither meets nor filters out the districts of the others.
         self._set_trees = {}
+        self._set_boxes = {}
         for slug, n in self._set_number.items():
             rows = np.flatnonzero(self._set_of == n)
             self._set_trees[slug] = (shapely.STRtree(self._mercator[rows]), rows)
+            box = self._lonlat_bounds[rows]
+            self._set_boxes[slug] = (
+                box[:, 0].min(),
+                box[:, 1].min(),
+                box[:, 2].max(),
+                box[:, 3].max(),
+            )
         if self.districts:
             self._compile()
 
@@ -155,6 +163,17 @@ class SpatialIndex:
     @property
     def set_slugs(self) -> list[str]:
         return sorted(self._set_number)
+
+    def sets_around(self, lon: float, lat: float, metres: float) -> list[str]:
+        """Sets whose bounding box, widened by ``metres``, holds the point: a cheap
+        sieve (no tree is asked) before any precise test."""
+        dlat = metres / 111_320.0
+        dlon = dlat / max(math.cos(math.radians(min(abs(lat), 80.0))), 0.17)
+        return [
+            slug
+            for slug, (west, south, east, north) in self._set_boxes.items()
+            if west - dlon <= lon <= east + dlon and south - dlat <= lat <= north + dlat
+        ]
 
     def in_box(
         self, set_slug: str, box: tuple[float, float, float, float]
