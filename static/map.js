@@ -178,6 +178,10 @@
       self.byCode = {};
       self.layer.addData(data);
       self.map.getContainer().setAttribute("data-districts", String(data.features.length));
+      if (self.fitAfterLoad && data.features.length) {  // a new set: show all of it
+        self.fitAfterLoad = false;
+        self.map.fitBounds(self.layer.getBounds());
+      }
       self.openPending();
     }).catch(function (err) { self.say("Could not load the map: " + err.message); });
     if (this.config.ward_set && zoom >= 13) {
@@ -251,6 +255,7 @@
     this.config.ward_set = (this.config.children || {})[set] || null;
     this.shown = null;
     if (this.hexMap) { this.hexMap.remove(); this.hexMap = null; }  // redrawn for the new set
+    this.fitAfterLoad = true;
     this.refresh();
   };
 
