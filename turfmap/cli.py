@@ -17,6 +17,7 @@ from turfmap.extensions import services
 from turfmap.layouts import RESULTS
 from turfmap.layouts import describe as describe_layouts
 from turfmap.store import db as store_db
+from turfmap.travel.estimate import DEFAULT_MAX_MINUTES, DEFAULT_MODE, MAX_MINUTES_RANGE, MODES
 
 
 def _friendly_errors(command):
@@ -413,11 +414,16 @@ def demo_command(if_empty):
 @click.option("--volunteers", type=click.IntRange(1, 200_000), help="Default: a day's places.")
 @click.option(
     "--mode",
-    type=click.Choice(["walk", "cycle", "transit", "drive"]),
-    default="transit",
+    type=click.Choice(list(MODES)),
+    default=DEFAULT_MODE,
     show_default=True,
 )
-@click.option("--max-minutes", type=click.FloatRange(1, 240), default=60, show_default=True)
+@click.option(
+    "--max-minutes",
+    type=click.FloatRange(*MAX_MINUTES_RANGE),
+    default=DEFAULT_MAX_MINUTES,
+    show_default=True,
+)
 @click.option(
     "--threshold",
     type=click.FloatRange(0, 1),

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from turfmap.errors import InputError, shown
 from turfmap.scoring.need import NeedScore
-from turfmap.travel.estimate import DEFAULT_MODE, MODES, travel_factor
+from turfmap.travel.estimate import DEFAULT_MAX_MINUTES, DEFAULT_MODE, MODES, travel_factor
 
 SHORT_WALK_MINUTES = 10.0
 MIN_REMAINING = 0.5  # below this a district has nothing left to offer today
@@ -23,7 +23,7 @@ MIN_REMAINING = 0.5  # below this a district has nothing left to offer today
 @dataclass(frozen=True)
 class Constraints:
     mode: str = DEFAULT_MODE
-    max_minutes: float = 60.0
+    max_minutes: float = DEFAULT_MAX_MINUTES
     limit: int = 5
     own_area_only: bool = False
     short_walks: bool = False

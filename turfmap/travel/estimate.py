@@ -30,6 +30,10 @@ MODES = {
     "drive": Mode("drive", 45.0, 1.3, 8.0, 3.0),  # average incl. towns; parking
 }
 DEFAULT_MODE = "transit"
+# How long a volunteer may be asked to travel: the one place these bounds are set
+# (the API's parsing and document, the simulator's options and Constraints read them).
+MAX_MINUTES_RANGE = (1.0, 240.0)
+DEFAULT_MAX_MINUTES = 60.0
 
 
 def minutes(metres: float, mode: str) -> float:

@@ -12,6 +12,7 @@ from turfmap.recommend.ranking import Constraints
 from turfmap.recommend.service import Origin, recommend
 from turfmap.recommend.tokens import stamp
 from turfmap.store import versions
+from turfmap.travel.estimate import DEFAULT_MAX_MINUTES, DEFAULT_MODE, MAX_MINUTES_RANGE
 from turfmap.web import params
 from turfmap.web.api import api
 from turfmap.web.clock import board, today
@@ -32,9 +33,14 @@ def recommendations():
     # for, and a recommendation asks for seven that are usually absent.
     args = request.args.to_dict()
     constraints = Constraints(
-        mode=args.get("mode", "transit"),
+        mode=args.get("mode", DEFAULT_MODE),
         max_minutes=params.number(
-            args, "max_minutes", low=1, high=240, required=False, default=60.0
+            args,
+            "max_minutes",
+            low=MAX_MINUTES_RANGE[0],
+            high=MAX_MINUTES_RANGE[1],
+            required=False,
+            default=DEFAULT_MAX_MINUTES,
         ),
         limit=params.whole_number(args, "limit", low=1, high=50, default=5),
         own_area_only=params.flag(args, "own_area"),

@@ -3,6 +3,8 @@ an endpoint added without documentation fails the suite."""
 
 from __future__ import annotations
 
+from turfmap.travel.estimate import DEFAULT_MAX_MINUTES, DEFAULT_MODE, MAX_MINUTES_RANGE, MODES
+
 LAT = {"name": "lat", "in": "query", "schema": {"type": "number", "minimum": -90, "maximum": 90}}
 LON = {"name": "lon", "in": "query", "schema": {"type": "number", "minimum": -180, "maximum": 180}}
 CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -163,12 +165,17 @@ def _volunteer_paths() -> dict:
                 {
                     "name": "mode",
                     "in": "query",
-                    "schema": {"enum": ["walk", "cycle", "transit", "drive"], "default": "transit"},
+                    "schema": {"enum": list(MODES), "default": DEFAULT_MODE},
                 },
                 {
                     "name": "max_minutes",
                     "in": "query",
-                    "schema": {"type": "number", "minimum": 1, "maximum": 240, "default": 60},
+                    "schema": {
+                        "type": "number",
+                        "minimum": MAX_MINUTES_RANGE[0],
+                        "maximum": MAX_MINUTES_RANGE[1],
+                        "default": DEFAULT_MAX_MINUTES,
+                    },
                 },
                 {
                     "name": "limit",
