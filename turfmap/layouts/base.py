@@ -31,6 +31,7 @@ class ResultsLayout:
     code_column = ""
     name_column = ""
     required_columns: tuple[str, ...] = ()
+    header_within = 1  # lines the header row may be found in (title rows above it)
 
     def __init__(self) -> None:
         self.header_line = 1  # the line of the header row, counting from 1
@@ -42,7 +43,7 @@ class ResultsLayout:
 
     def find_header(self, lines: list[str]) -> int | None:
         """Index in ``lines`` of the header row, or None."""
-        for number, line in enumerate(lines[:1]):
+        for number, line in enumerate(lines[: self.header_within]):
             if all(column in _cells(line) for column in self.required_columns):
                 return number
         return None
@@ -60,7 +61,7 @@ class ResultsLayout:
 
     def contest(self, election: str) -> str:
         """What the figures are, for sentences: "the 2024 presidential race"."""
-        year = next((part for part in _digits(election) if len(part) == 4), "")
+        year = next((part for part in re.findall(r"\d+", election) if len(part) == 4), "")
         return f"the {year} {self.contest_kind}".replace("  ", " ")
 
     def prepare(self, frame: pd.DataFrame) -> pd.DataFrame:
@@ -72,7 +73,3 @@ class ResultsLayout:
 
 def _cells(line: str) -> list[str]:
     return [cell.strip().strip('"') for cell in line.split(",")]
-
-
-def _digits(text: str) -> list[str]:
-    return re.findall(r"\d+", text)

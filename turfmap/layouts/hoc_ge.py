@@ -10,12 +10,10 @@ from __future__ import annotations
 import re
 
 from turfmap.inputs.csvfile import check_text, parse_count
-from turfmap.layouts.base import ParsedResult, ResultsLayout, _cells
+from turfmap.layouts.base import ParsedResult, ResultsLayout
 
 FIXED = ("ONS ID", "Constituency name", "First party", "Second party", "Electorate")
 FIXED += ("Valid votes", "Majority", "All other candidates")
-# Parties that do not stand in Northern Ireland: a zero there is not a result.
-NOT_IN_NORTHERN_IRELAND = {"Lab", "Con", "LD"}
 
 
 class HocGeneralElection(ResultsLayout):
@@ -24,12 +22,7 @@ class HocGeneralElection(ResultsLayout):
     contest_kind = "general election"
     code_column, name_column = "ONS ID", "Constituency name"
     required_columns = FIXED
-
-    def find_header(self, lines):
-        for number, line in enumerate(lines[:40]):
-            if all(column in _cells(line) for column in self.required_columns):
-                return number
-        return None
+    header_within = 40
 
     def prepare(self, frame):
         columns = list(frame.columns)
