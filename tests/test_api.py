@@ -46,10 +46,23 @@ def test_bbox_and_zoom_choose_band_and_features(client):
     assert {"S14000060", "S14000061"} <= codes and len(codes) < 10
 
 
-def test_full_detail_of_the_whole_country_is_refused(client):
-    response = client.get("/api/v1/sets/westminster-2024/districts.geojson?zoom=16")
-    assert response.status_code == 400
-    assert "give a smaller bbox" in response.get_json()["error"]["message"]
+def test_street_zoom_over_the_whole_country_gets_the_finest_band_and_says_so(client):
+    answer = client.get("/api/v1/sets/westminster-2024/districts.geojson?zoom=16").get_json()
+    assert answer["band"] == "local" and len(answer["features"]) == 650
+
+
+def test_a_map_view_past_the_worlds_edge_or_across_the_antimeridian(client):
+    """Leaflet's bounds run past 180 degrees at low zooms; west beyond east crosses
+    the antimeridian (RFC 7946): neither is an error."""
+    url = "/api/v1/sets/westminster-2024/districts.geojson?zoom=3&bbox="
+    world = client.get(url + "-540,-100,540,100").get_json()
+    assert len(world["features"]) == 650
+    wrapped = client.get(url + "357.5,57.1,358,57.2").get_json()  # Aberdeen, one world east
+    assert {"S14000060", "S14000061"} <= {f["id"] for f in wrapped["features"]}
+    across = client.get(url + "170,50,-1,60").get_json()  # from 170E east to 1W
+    assert "S14000061" in {f["id"] for f in across["features"]}
+    swapped = client.get(url + "-2.2,57.2,-2.0,57.1").get_json()
+    assert {f["id"] for f in swapped["features"]} >= {"S14000060", "S14000061"}
 
 
 def test_geometry_responses_are_cacheable(client):
@@ -69,7 +82,9 @@ def test_geometry_responses_are_cacheable(client):
         ("/api/v1/point?lat=57&lon=181", 400, "lon=181 is out of range"),
         ("/api/v1/point?lat=nan&lon=0", 400, "lat=nan is out of range"),
         ("/api/v1/sets/westminster-2024/districts.geojson?bbox=1,2,3", 400, "four numbers"),
-        ("/api/v1/sets/westminster-2024/districts.geojson?bbox=3,2,1,4", 400, "is not a box"),
+        ("/api/v1/sets/westminster-2024/districts.geojson?bbox=3,2,1,4e3", 400, "four numbers"),
+        ("/api/v1/sets/westminster-2024/districts.geojson?bbox=", 400, "bbox is empty"),
+        ("/api/v1/point?lat=57&lon=-2&lat=58", 400, "'lat' is given 2 times"),
         ("/api/v1/sets/westminster-2024/districts.geojson?zoom=99", 400, "zoom=99"),
         ("/api/v1/sets/nowhere/districts.geojson", 404, "no boundary set 'nowhere'"),
         ("/api/v1/districts/NOPE", 404, "no district with code 'NOPE'"),

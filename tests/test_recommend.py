@@ -122,7 +122,7 @@ def test_origin_at_sea_still_gets_the_nearest_districts(client):
         ("lat=57&lon=-2&limit=100000", 400, "limit=100000 is out of range"),
         ("lat=57&lon=-2&limit=two", 400, "limit='two' is not a whole number"),
         ("lat=57&lon=-2&max_minutes=0", 400, "max_minutes=0 is out of range"),
-        ("lat=57&lon=-2&mode=boat", 400, "mode='boat' is not one of walk, cycle"),
+        ("lat=57&lon=-2&mode=boat", 400, "mode='boat' must be one of walk, cycle"),
         ("lat=57&lon=-2&own_area=perhaps", 400, "own_area='perhaps' must be one of"),
         ("lat=57&lon=-2&set=nowhere", 404, "set='nowhere' is not an active boundary set"),
         ("postcode=hello", 400, "'hello' is not a UK postcode"),
@@ -168,11 +168,14 @@ def test_accepting_a_recommendation_lowers_remaining_need(montreal):
     [
         (None, 400, "send JSON (Content-Type: application/json) like"),
         ([1, 2], 400, "send a JSON object like"),
-        ({"code": 7}, 400, "not a commitment token this server issued"),
-        ({"token": "nope"}, 400, "not a commitment token this server issued"),
-        ({"token": "x" * 500}, 400, "not a commitment token this server issued"),
-        ({"token": "TOKEN", "day": "soon"}, 400, "field 'day': 'soon' is not what the token"),
-        ({"token": "TOKEN", "set": "other"}, 400, "field 'set': 'other' is not what the token"),
+        ({"code": 7}, 400, "token is required"),
+        ({"token": "nope"}, 400, "token='nope' is not a commit_token"),
+        ({"token": "bm9wZQ.bm9wZQ"}, 403, "not a commitment token this server issued"),
+        ({"token": "x" * 500}, 400, "must have 1 to 400 characters"),
+        ({"token": "TOKEN", "day": "soon"}, 400, "day='soon' is not a date"),
+        ({"token": "TOKEN", "day": "2000-01-01"}, 409, "field 'day': '2000-01-01' is not what"),
+        ({"token": "TOKEN", "set": "other"}, 409, "field 'set': 'other' is not what the token"),
+        ({"token": "TOKEN", "volunteers": 50}, 400, "field 'volunteers' is not one this"),
     ],
 )
 def test_bad_commitments(montreal, body, status, fragment):

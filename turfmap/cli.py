@@ -17,7 +17,8 @@ from turfmap.extensions import services
 from turfmap.layouts import RESULTS
 from turfmap.layouts import describe as describe_layouts
 from turfmap.store import db as store_db
-from turfmap.travel.estimate import DEFAULT_MAX_MINUTES, DEFAULT_MODE, MAX_MINUTES_RANGE, MODES
+from turfmap.web.api_volunteer import MAX_MINUTES
+from turfmap.web.api_volunteer import MODE as RECOMMEND_MODE
 
 
 def _friendly_errors(command):
@@ -412,17 +413,19 @@ def demo_command(if_empty):
     "--set", "set_slug", help="Boundary set (needed when more than one top-level set is active)."
 )
 @click.option("--volunteers", type=click.IntRange(1, 200_000), help="Default: a day's places.")
+# The same as GET /api/v1/recommend's (its declaration is read, not restated).
 @click.option(
     "--mode",
-    type=click.Choice(list(MODES)),
-    default=DEFAULT_MODE,
+    type=click.Choice(list(RECOMMEND_MODE.options)),
+    default=RECOMMEND_MODE.default,
     show_default=True,
 )
 @click.option(
     "--max-minutes",
-    type=click.FloatRange(*MAX_MINUTES_RANGE),
-    default=DEFAULT_MAX_MINUTES,
+    type=click.FloatRange(MAX_MINUTES.low, MAX_MINUTES.high),
+    default=MAX_MINUTES.default,
     show_default=True,
+    help=MAX_MINUTES.description,
 )
 @click.option(
     "--threshold",

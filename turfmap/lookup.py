@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from turfmap.coordination.sessions import upcoming_in_district
 from turfmap.errors import InputError, NotFound, shown
-from turfmap.geometry.bands import FULL_DETAIL_DECIMALS, band_for_zoom
+from turfmap.geometry.bands import BANDS, FULL_DETAIL_DECIMALS, band_for_zoom
 from turfmap.geometry.geojson import geojson_geometry
 from turfmap.postcode import normalise_postcode
 from turfmap.recommend.board import DistrictNeed, NeedBoard
@@ -89,23 +89,26 @@ def district_detail(session, board: NeedBoard, code: str) -> tuple[dict, object]
     return summary, district.geometry
 
 
-def set_features(session, index: SpatialIndex, board: NeedBoard, slug: str, zoom, bbox):
-    """GeoJSON features of the set's active districts for a map at ``zoom`` in ``bbox``."""
+def set_features(session, index: SpatialIndex, board: NeedBoard, slug: str, zoom, boxes):
+    """GeoJSON features of the set's active districts for a map at ``zoom`` in
+    ``boxes`` (two where a view crosses the antimeridian), or all of them."""
     boundary_set: BoundarySet = queries.get_set(session, slug)
     if slug not in index.set_slugs:
         raise InputError(
             f"boundary set {slug!r} has no active generation", code="not_active", status=409
         )
     band = band_for_zoom(zoom)
-    if bbox is None:
+    if boxes is None:
         members = [d for d in index.districts if d.set_slug == slug]
     else:
-        members = index.in_box(slug, bbox)
+        seen = {}
+        for box in boxes:
+            seen |= {d.id: d for d in index.in_box(slug, box)}
+        members = list(seen.values())
     if band is None and len(members) > MAX_FULL_DETAIL_FEATURES:
-        raise InputError(
-            f"zoom {zoom:g} asks for full detail of {len(members)} districts; "
-            f"give a smaller bbox (at most {MAX_FULL_DETAIL_FEATURES} districts)"
-        )
+        # Street-level zoom over a whole country: the finest band, and the answer's
+        # "band" says so, rather than megabytes of full detail.
+        band = BANDS[-1]
     shapes = queries.shapes_for(session, [d.id for d in members], band.number if band else None)
     results = queries.latest_results(session, boundary_set.id)
     decimals = band.decimals if band else FULL_DETAIL_DECIMALS

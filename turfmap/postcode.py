@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
+# A postcode as people type it, for the API's parameters and document: either
+# case, spaces around and between its halves. Whatever it finds normalises.
+TYPED_POSTCODE = re.compile(r"^ *[A-Za-z]{1,2}[0-9][A-Za-z0-9]? *[0-9][A-Za-z]{2} *$")
 
 
 def normalise_postcode(raw: str) -> str | None:

@@ -21,8 +21,14 @@ NOTES_MAX = 1000
 CAPACITY_MAX = 1000
 LONGEST = timedelta(hours=12)
 FURTHEST = timedelta(days=366)
-_EMAIL = re.compile(r"^[^@\s:/]+@[^@\s/]+\.[^@\s/]+$")
-_PHONE = re.compile(r"^\+?[0-9 ()\-]{7,20}$")
+# What an address or number is, as patterns the API's document also states
+# (VOLUNTEER_CONTACT), so that what it promises and what is taken cannot drift.
+_EMAIL_BODY = r"[^@\s:/\x00-\x1f\x7f]+@[^@\s/\x00-\x1f\x7f]+\.[^@\s/\x00-\x1f\x7f]+"
+_PHONE_BODY = r"\+?[0-9()\-][0-9 ()\-]{5,18}[0-9()\-]"
+_EMAIL = re.compile(f"^{_EMAIL_BODY}$")
+_PHONE = re.compile(f"^{_PHONE_BODY}$")
+EMAIL_MAX = 200
+VOLUNTEER_CONTACT = re.compile(rf"^\s*(?:{_EMAIL_BODY}|{_PHONE_BODY})\s*$")
 _URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
 
@@ -208,7 +214,7 @@ def volunteer_contact(raw: str, *, where: str) -> str:
     '07700900123'
     """
     value = raw.strip()
-    if _EMAIL.match(value) and len(value) <= 200:
+    if _EMAIL.match(value) and len(value) <= EMAIL_MAX:
         return value.lower()
     if _PHONE.match(value):
         return _digits(value)

@@ -177,6 +177,9 @@ def sessions_for(session: Session, actor: Actor, status: str | None) -> list[Can
     return [c for c in rows if may_see(actor, c, placed_of(session, c))]
 
 
+NAME_STORED = 200  # rsvps.name
+
+
 def take_place(
     session: Session, session_id: int, *, name: str, contact: str, now: datetime
 ) -> tuple[Rsvp, int]:
@@ -195,7 +198,9 @@ def take_place(
     canvass = session.get(CanvassSession, session_id)
     if canvass.ends_at <= now:
         raise Conflict(f"{canvass.title} has already ended", code="ended")
-    name = text_field({"name": name}, "name", line=None, limit=100, required=True)
+    # Typed names are at most 100 characters (the API and the form say so); stored,
+    # after NFKC, up to the column's 200, as a ligature or a full-width letter grows.
+    name = text_field({"name": name}, "name", line=None, limit=NAME_STORED, required=True)
     contact = volunteer_contact(contact or "", where=place(None, "contact"))
     if session.scalar(
         select(Rsvp.id).where(Rsvp.session_id == session_id, Rsvp.contact == contact)

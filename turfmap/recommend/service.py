@@ -232,36 +232,16 @@ def _ranked(columns, found: Reach, trip: Trip, chosen, constraints) -> list[dict
         minutes = trip.minutes[position]
         if entry is None or math.isnan(minutes):
             continue
-        why, parts = explain(
-            entry.need,
-            entry.holder,
-            entry.majority,
-            entry.target_party,
-            minutes,
-            trip.mode,
-            trip.source,
-        )
-        # The need's figures as explain() rounded them once per need (rounding to a
-        # number of digits is among the dearer things a recommendation does).
-        ranked.append(
-            {
-                "code": entry.code,
-                "name": entry.name,
-                "set": entry.set_slug,
-                "need": parts["need"],
-                "remaining_need": parts["remaining_need"],
-                "margin": parts["margin"],
-                "holder": entry.holder,
-                "majority": entry.majority,
-                "travel_minutes": round(minutes, 1),
-                "travel_source": trip.source,
-                "distance_km": round(trip.metres[position] / 1000, 2),
-                "score": round(score, 2),
-                "why": why,
-                "why_parts": parts,
-                "sessions": _sessions(entry, constraints),
-            }
-        )
+        answer, parts = _chosen(entry, minutes, trip.mode, trip.source, constraints)
+        answer |= {
+            "set": entry.set_slug,
+            "margin": parts["margin"],
+            "travel_minutes": round(minutes, 1),
+            "travel_source": trip.source,
+            "distance_km": round(trip.metres[position] / 1000, 2),
+            "score": round(score, 2),
+        }
+        ranked.append(answer)
     return ranked
 
 
@@ -272,16 +252,17 @@ def _home(board, slug, home, constraints) -> dict | None:
     entry = board.get(slug, home.code)
     if entry is None:
         return {"code": home.code, "name": home.name, "need": None}
+    return _chosen(entry, 0.0, constraints.mode, "estimate", constraints)[0]
+
+
+def _chosen(entry: DistrictNeed, minutes, mode, source, constraints) -> tuple[dict, dict]:
+    """(what the origin's district and a recommended one both say, its why_parts).
+    The need's figures are as explain() rounded them once per need (rounding to a
+    number of digits is among the dearer things a recommendation does)."""
     why, parts = explain(
-        entry.need,
-        entry.holder,
-        entry.majority,
-        entry.target_party,
-        0.0,
-        constraints.mode,
-        "estimate",
+        entry.need, entry.holder, entry.majority, entry.target_party, minutes, mode, source
     )
-    return {
+    answer = {
         "code": entry.code,
         "name": entry.name,
         "holder": entry.holder,
@@ -292,6 +273,7 @@ def _home(board, slug, home, constraints) -> dict | None:
         "why_parts": parts,
         "sessions": _sessions(entry, constraints),
     }
+    return answer, parts
 
 
 def _sessions(entry: DistrictNeed, constraints: Constraints, limit: int = 3) -> list[dict]:

@@ -16,14 +16,16 @@ import base64
 import binascii
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from turfmap.errors import InputError
+from turfmap.errors import Conflict, Forbidden
 
 MAC_BYTES = 16
 MAX_TOKEN_LENGTH = 400
+TOKEN_FORM = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")  # base64url body . MAC
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,10 @@ class CommitTokens:
     ('westminster-2024', 'E14001279', datetime.date(2026, 12, 2))
     >>> tokens.check(token, today=date(2026, 12, 3))
     Traceback (most recent call last):
-    turfmap.errors.InputError: this commitment token was issued for 2026-12-02 and has expired; ...
+    turfmap.errors.Conflict: this commitment token was issued for 2026-12-02 and has expired; ...
     >>> tokens.check(token[:-2] + "xx", today=date(2026, 12, 2))
     Traceback (most recent call last):
-    turfmap.errors.InputError: field 'token': not a commitment token this server issued; ...
+    turfmap.errors.Forbidden: field 'token': not a commitment token this server issued; ...
     """
 
     def __init__(self, secret_key: str):
@@ -76,7 +78,7 @@ class CommitTokens:
         day_text, nonce, set_slug, code = body.decode().split("|", 3)
         day = date.fromisoformat(day_text)
         if day != today:
-            raise InputError(
+            raise Conflict(
                 f"this commitment token was issued for {day.isoformat()} and has expired; "
                 "ask for a new recommendation",
                 code="token_expired",
@@ -89,8 +91,9 @@ class CommitTokens:
         return hashlib.blake2b(body, key=self._key, digest_size=MAC_BYTES).digest()
 
 
-def _refused() -> InputError:
-    return InputError(
+def _refused() -> Forbidden:
+    # 403, not 400: the request is well formed, but carries no grant to act on.
+    return Forbidden(
         "field 'token': not a commitment token this server issued; use the "
         "commit_token of a district in a recommendation (GET /api/v1/recommend)",
         code="invalid_token",

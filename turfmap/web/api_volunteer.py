@@ -2,81 +2,156 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app
 
 from turfmap import lookup
 from turfmap.coordination.commitments import record_commitment
-from turfmap.errors import InputError
+from turfmap.errors import Conflict, InputError
 from turfmap.extensions import services
+from turfmap.postcode import TYPED_POSTCODE
 from turfmap.recommend.ranking import Constraints
 from turfmap.recommend.service import Origin, recommend
-from turfmap.recommend.tokens import stamp
+from turfmap.recommend.tokens import MAX_TOKEN_LENGTH, TOKEN_FORM, stamp
 from turfmap.store import versions
-from turfmap.travel.estimate import DEFAULT_MAX_MINUTES, DEFAULT_MODE, MAX_MINUTES_RANGE
-from turfmap.web import params
-from turfmap.web.api import api
+from turfmap.travel.estimate import DEFAULT_MAX_MINUTES, DEFAULT_MODE, MAX_MINUTES_RANGE, MODES
+from turfmap.web import schemas
+from turfmap.web.api import KEY, LAT, LON, api
 from turfmap.web.clock import board, today
-from turfmap.web.guard import json_object, shown
+from turfmap.web.declare import (
+    Operation,
+    choice,
+    day,
+    declared,
+    flag,
+    integer,
+    number,
+    one_of,
+    text,
+)
+from turfmap.web.guard import shown
 from turfmap.web.ratelimit import client, limits
+
+POSTCODE = text(
+    "postcode",
+    max_length=20,
+    pattern=TYPED_POSTCODE,
+    expected="a UK postcode (for example AB10 1AN)",
+    example="AB10 1XG",
+)
 
 
 @api.get("/postcodes/<postcode>")
+@declared(
+    Operation(
+        "A postcode's location and districts",
+        schemas.POSTCODE,
+        path=(POSTCODE,),
+        errors={404: "Not in the imported postcode directory"},
+    )
+)
 def postcode(postcode: str):
     index = services().spatial.get()
     with services().db.session() as session:
         return lookup.postcode_detail(session, index, board(), postcode)
 
 
-@api.get("/recommend")
-def recommendations():
-    # A plain dict: a MultiDict builds an exception for every absent key it is asked
-    # for, and a recommendation asks for seven that are usually absent.
-    args = request.args.to_dict()
-    constraints = Constraints(
-        mode=args.get("mode", DEFAULT_MODE),
-        max_minutes=params.number(
-            args,
-            "max_minutes",
-            low=MAX_MINUTES_RANGE[0],
-            high=MAX_MINUTES_RANGE[1],
-            required=False,
-            default=DEFAULT_MAX_MINUTES,
-        ),
-        limit=params.whole_number(args, "limit", low=1, high=50, default=5),
-        own_area_only=params.flag(args, "own_area"),
-        short_walks=params.flag(args, "short_walks"),
-    )
-    origin = _origin(args)
-    ours = services()
-    board = ours.board.get()
-    answer = recommend(
-        ours.spatial.get(), board, ours.router, origin, constraints, args.get("set") or None
-    )
-    return stamp(answer, ours.tokens, board.day)
-
-
-def _origin(args) -> Origin:
-    has_point = args.get("lat") is not None or args.get("lon") is not None
-    if args.get("postcode") and has_point:
+def _origin(values) -> Origin:
+    has_point = values.get("lat") is not None or values.get("lon") is not None
+    has_postcode = values.get("postcode") is not None
+    if has_postcode and has_point:
         raise InputError("give either postcode or lat and lon, not both")
-    if args.get("postcode"):
+    if has_postcode:
         with services().db.session() as session:
-            postcode, found = lookup.postcode_location(session, args["postcode"])
+            postcode, found = lookup.postcode_location(session, POSTCODE.read(values))
         return Origin(found.lon, found.lat, postcode)
     if not has_point:
         raise InputError("give a postcode, or lat and lon")
-    return Origin(
-        params.number(args, "lon", low=-180, high=180), params.number(args, "lat", low=-90, high=90)
-    )
+    return Origin(LON.read(values), LAT.read(values))
+
+
+ORIGIN = one_of(
+    "origin",
+    {"a postcode": (POSTCODE,), "a point": (LAT, LON)},
+    _origin,
+    description="where the volunteer starts: postcode=..., or lat=...&lon=...",
+)
+MODE = choice("mode", MODES, default=DEFAULT_MODE)
+MAX_MINUTES = number(
+    "max_minutes",
+    *MAX_MINUTES_RANGE,
+    default=DEFAULT_MAX_MINUTES,
+    description="the longest trip the volunteer will make, in minutes",
+)
+RECOMMEND = Operation(
+    "The origin's district and a ranked list of districts, each with its reason, "
+    "travel time and sessions with free places",
+    schemas.ref("Recommendation"),
+    query=(
+        ORIGIN,
+        MODE,
+        MAX_MINUTES,
+        integer("limit", 1, 50, default=5),
+        flag("own_area", description="only the district the origin is in"),
+        flag("short_walks", description="only districts and sessions with short walks"),
+        text(
+            "set",
+            max_length=64,
+            pattern=KEY,
+            description="a boundary set; without it, the active top-level set covering "
+            "the origin (404 not_covered where none does)",
+        ),
+    ),
+    errors={
+        404: "Unknown postcode or set, or no active set covers the origin (not_covered)",
+        409: "No boundary set is active yet",
+    },
+)
+
+
+@api.get("/recommend")
+@declared(RECOMMEND)
+def recommendations(origin, mode, max_minutes, limit, own_area, short_walks, set):
+    constraints = Constraints(mode, max_minutes, limit, own_area, short_walks)
+    ours = services()
+    board = ours.board.get()
+    answer = recommend(ours.spatial.get(), board, ours.router, origin, constraints, set)
+    return stamp(answer, ours.tokens, board.day)
+
+
+COMMIT = Operation(
+    "Accept a recommendation: one volunteer for a district today. The token is the "
+    "commit_token of a district in a recommendation, valid on the campaign day it "
+    "was issued and counted once",
+    schemas.COMMITTED,
+    body=(
+        text(
+            "token",
+            max_length=MAX_TOKEN_LENGTH,
+            pattern=TOKEN_FORM,
+            expected="a commit_token",
+            required=True,
+        ),
+        text("code", max_length=64, pattern=KEY, description="if sent, the token's district"),
+        text("set", max_length=64, pattern=KEY, description="if sent, the token's set"),
+        day("day", description="if sent, the token's day"),
+    ),
+    example='{"token": "<commit_token of a recommended district>"}',
+    status=201,
+    errors={
+        403: "Not a token this server issued (invalid_token)",
+        409: "The token was used already (already_used), has expired with its day "
+        "(token_expired), or was issued for another district, set or day than sent",
+    },
+)
 
 
 @api.post("/commitments")
-def commit():
+@declared(COMMIT)
+def commit(body: dict):
     """A volunteer accepts a recommendation: the district's remaining need drops."""
     limits().hit(current_app.config["TURFMAP_COMMIT_LIMIT"], "commit", client(), "commitments")
-    body = json_object('{"token": "<commit_token of a recommended district>"}')
     ours = services()
-    granted = ours.tokens.check(body.get("token"), today=today())
+    granted = ours.tokens.check(body["token"], today=today())
     _agrees(body, granted)
     with ours.db.transaction() as session:
         record_commitment(session, granted)
@@ -93,10 +168,11 @@ def commit():
 
 def _agrees(body: dict, granted) -> None:
     """``code``, ``set`` and ``day`` are optional, but when sent must be the token's."""
-    expected = {"code": granted.code, "set": granted.set_slug, "day": granted.day.isoformat()}
+    expected = {"code": granted.code, "set": granted.set_slug, "day": granted.day}
     for field, value in expected.items():
-        if field in body and body[field] is not None and body[field] != value:
-            raise InputError(
+        if body[field] is not None and body[field] != value:
+            raise Conflict(
                 f"field {field!r}: {shown(body[field])} is not what the token was issued "
-                f"for ({value!r}); send the token alone"
+                f"for ({str(value)!r}); send the token alone",
+                code="token_mismatch",
             )

@@ -1,19 +1,17 @@
-"""The OpenAPI 3 document for /api/v1. A test compares it with the app's routes, so
-an endpoint added without documentation fails the suite."""
+"""The OpenAPI 3 document for /api/v1, generated from the routes and the
+declaration each handler carries (turfmap/web/declare.py): nothing in it is
+written twice, so an operation cannot be undocumented or documented wrongly."""
 
 from __future__ import annotations
 
-from turfmap.travel.estimate import DEFAULT_MAX_MINUTES, DEFAULT_MODE, MAX_MINUTES_RANGE, MODES
+import re
 
-LAT = {"name": "lat", "in": "query", "schema": {"type": "number", "minimum": -90, "maximum": 90}}
-LON = {"name": "lon", "in": "query", "schema": {"type": "number", "minimum": -180, "maximum": 180}}
-CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
-SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
-SESSION = {"name": "session_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-ERROR = {
-    "description": 'Bad input or unknown thing: {"error": {"code", "message"}}',
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-}
+from flask import Flask
+
+from turfmap.web import schemas
+from turfmap.web.declare import Operation
+
+PREFIX = "/api/v1"
 RETRY_AFTER = {
     "Retry-After": {
         "description": "Seconds to wait before trying again",
@@ -22,204 +20,75 @@ RETRY_AFTER = {
 }
 # What any operation may answer, besides its own statuses.
 EVERY_OPERATION = {
-    "414": ERROR | {"description": "The address is longer than 4,096 characters"},
-    "429": ERROR
-    | {
-        "description": "Past a rate limit for this client address (TURFMAP_API_RATE_LIMIT, "
-        "and for writes their own limits)",
-        "headers": RETRY_AFTER,
-    },
-    "503": ERROR
-    | {"description": "The database cannot be reached just now", "headers": RETRY_AFTER},
+    400: "Bad input, named in the message (a parameter out of its range or form, or given twice)",
+    414: "The address is longer than 4,096 characters",
+    429: "Past a rate limit for this client address (TURFMAP_API_RATE_LIMIT, and for "
+    "writes their own limits)",
+    503: "The database cannot be reached just now",
 }
+WITH_RETRY = {429, 503}
+DESCRIPTION = (
+    "Where volunteers' canvassing matters most. GET endpoints allow any origin (CORS). "
+    'Every error is JSON: {"error": {"code", "message"}}, the message naming the '
+    "parameter, field or value at fault."
+)
 
 
-def _get(summary: str, parameters: list, content: str = "application/json") -> dict:
-    return {
-        "get": {
-            "summary": summary,
-            "parameters": parameters,
-            "responses": {
-                "200": {"description": "OK", "content": {content: {}}},
-                "400": ERROR,
-                "404": ERROR,
-                **EVERY_OPERATION,
-            },
-        }
-    }
-
-
-def _post(
-    summary: str,
-    parameters: list,
-    properties: dict,
-    *,
-    required: list[str],
-    created: str,
-    conflict: str | None = None,
-) -> dict:
-    """A JSON-body write answering 201, with the errors it can give."""
-    responses = {
-        "201": {"description": created},
-        "400": ERROR,
-        "404": ERROR,
-        "413": ERROR | {"description": "The body is larger than 16 KB"},
-        **EVERY_OPERATION,
-    }
-    if conflict:
-        responses["409"] = ERROR | {"description": conflict}
-    body = {"type": "object", "required": required, "properties": properties}
-    return {
-        "post": {
-            "summary": summary,
-            "parameters": parameters,
-            "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
-            "responses": responses,
-        }
-    }
-
-
-def document() -> dict:
+def document(app: Flask) -> dict:
+    paths: dict[str, dict] = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if not rule.rule.startswith(PREFIX):
+            continue
+        operation: Operation | None = getattr(app.view_functions[rule.endpoint], "operation", None)
+        if operation is None:
+            raise LookupError(f"{rule.rule} ({rule.endpoint}) has no @declared operation")
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            paths.setdefault(path, {})[method.lower()] = _operation(operation, rule.endpoint)
     return {
         "openapi": "3.0.3",
-        "info": {
-            "title": "turfmap API",
-            "version": "1",
-            "description": "Where volunteers' canvassing matters most. GET endpoints "
-            "allow any origin (CORS).",
-        },
-        "paths": _lookup_paths() | _volunteer_paths(),
-        "components": {"schemas": {"Error": ERROR_SCHEMA}},
+        "info": {"title": "turfmap API", "version": "1", "description": DESCRIPTION},
+        "paths": paths,
+        "components": {"schemas": schemas.COMPONENTS},
     }
 
 
-ERROR_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "error": {
-            "type": "object",
-            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+def _operation(operation: Operation, endpoint: str) -> dict:
+    entry = {
+        "operationId": endpoint.split(".")[-1],
+        "summary": operation.summary,
+        "parameters": [p.document("path") for p in operation.path]
+        + [p.document("query") for p in operation.query],
+        "responses": _responses(operation),
+    }
+    if operation.body is not None:
+        entry["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": operation.body_schema()}},
         }
-    },
-}
+    return entry
 
 
-def _lookup_paths() -> dict:
-    """Read-only: sets, districts, places, map layers."""
-    return {
-        "/api/v1/sets": _get("Boundary sets and their active generations", []),
-        "/api/v1/point": _get(
-            "Districts containing a point, in every active set",
-            [LAT | {"required": True}, LON | {"required": True}],
-        ),
-        "/api/v1/postcodes/{postcode}": _get(
-            "A postcode's location and districts",
-            [{"name": "postcode", "in": "path", "required": True, "schema": {"type": "string"}}],
-        ),
-        "/api/v1/places": _get(
-            "Districts whose name contains q (place search)",
-            [
-                {
-                    "name": "q",
-                    "in": "query",
-                    "required": True,
-                    "schema": {"type": "string", "minLength": 2},
-                }
-            ],
-        ),
-        "/api/v1/districts/{code}": _get(
-            "A district: result, need, history, sessions, wards", [CODE]
-        ),
-        "/api/v1/districts/{code}.geojson": _get(
-            "A district as a GeoJSON Feature", [CODE], "application/geo+json"
-        ),
-        "/api/v1/sets/{slug}/districts.geojson": _get(
-            "A set's districts simplified for a map zoom, optionally in a box",
-            [
-                SLUG,
-                {"name": "zoom", "in": "query", "schema": {"type": "number"}},
-                {
-                    "name": "bbox",
-                    "in": "query",
-                    "description": "west,south,east,north",
-                    "schema": {"type": "string"},
-                },
-            ],
-            "application/geo+json",
-        ),
-        "/api/v1/sets/{slug}/hexes.json": _get("A set's hex cartogram layout", [SLUG]),
-        "/api/v1/openapi.json": _get("This document", []),
+def _responses(operation: Operation) -> dict:
+    success = {
+        "description": "OK" if operation.status == 200 else "Created",
+        "content": {operation.content: {"schema": operation.answer}},
     }
-
-
-def _volunteer_paths() -> dict:
-    """Recommendations, commitments and sessions."""
-    return {
-        "/api/v1/recommend": _get(
-            "The origin's district and a ranked list of districts, each with its reason, "
-            "travel time and sessions with free places",
-            [
-                {"name": "postcode", "in": "query", "schema": {"type": "string"}},
-                LAT,
-                LON,
-                {
-                    "name": "mode",
-                    "in": "query",
-                    "schema": {"enum": list(MODES), "default": DEFAULT_MODE},
-                },
-                {
-                    "name": "max_minutes",
-                    "in": "query",
-                    "schema": {
-                        "type": "number",
-                        "minimum": MAX_MINUTES_RANGE[0],
-                        "maximum": MAX_MINUTES_RANGE[1],
-                        "default": DEFAULT_MAX_MINUTES,
-                    },
-                },
-                {
-                    "name": "limit",
-                    "in": "query",
-                    "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 5},
-                },
-                {"name": "own_area", "in": "query", "schema": {"type": "boolean"}},
-                {"name": "short_walks", "in": "query", "schema": {"type": "boolean"}},
-                {
-                    "name": "set",
-                    "in": "query",
-                    "description": "a boundary set; without it, the active top-level set "
-                    "covering the origin (404 not_covered where none does)",
-                    "schema": {"type": "string"},
-                },
-            ],
-        ),
-        "/api/v1/commitments": _post(
-            "Accept a recommendation: one volunteer for a district today. The token is the "
-            "commit_token of a district in a recommendation, valid on the campaign day it "
-            "was issued and counted once",
-            [],
-            {
-                "token": {"type": "string", "maxLength": 400},
-                "code": {"type": "string", "description": "if sent, the token's district"},
-                "set": {"type": "string", "description": "if sent, the token's set"},
-                "day": {"type": "string", "format": "date", "description": "if sent, today"},
-            },
-            required=["token"],
-            created="Stored; the remaining need is returned",
-            conflict="This token was used already (already_used)",
-        ),
-        "/api/v1/sessions/{session_id}": _get(
-            "An approved canvassing session with its free places", [SESSION]
-        ),
-        "/api/v1/sessions/{session_id}/rsvps": _post(
-            "Take a place at a session (refused when full or already booked)",
-            [SESSION],
-            {
-                "name": {"type": "string", "maxLength": 100},
-                "contact": {"type": "string", "description": "An email address or phone number"},
-            },
-            required=["name", "contact"],
-            created="A place is taken; places_left is returned",
-            conflict="Full, ended, or this contact is booked",
-        ),
-    }
+    if operation.headers:
+        success["headers"] = operation.headers
+    responses = {str(operation.status): success}
+    errors = EVERY_OPERATION | operation.errors
+    if operation.body is not None:
+        errors = errors | {413: "The body is larger than 16 KB"}
+    for status, when in sorted(errors.items()):
+        if status == 304:
+            responses["304"] = {"description": when}
+            continue
+        answer = {
+            "description": when,
+            "content": {"application/json": {"schema": schemas.ref("Error")}},
+        }
+        if status in WITH_RETRY:
+            answer["headers"] = RETRY_AFTER
+        responses[str(status)] = answer
+    return responses
