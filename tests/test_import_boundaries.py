@@ -167,6 +167,31 @@ def test_lower_case_ons_fields_need_no_flags(cli, tmp_path):
     assert "code field 'pcon19cd', name field 'pcon19nm'" in output
 
 
+def test_welsh_names_are_kept_as_the_alternative_and_found_by_search(app, cli, tmp_path):
+    """ONS's NMW field: the Welsh name of a Welsh seat (blank for the others, or the
+    English name repeated), kept beside the English one, never in its place."""
+    frame = gpd.read_file(UK / "wpc_2024_uk_bgc.topojson").set_crs(4326, allow_override=True)
+    frame = frame.rename(columns={"PCON24CD": "pcon24cd", "PCON24NM": "pcon24nm"})
+    welsh = {"Cardiff North": "Gogledd Caerdydd", "Bridgend": "Pen-y-bont ar Ogwr"}
+    frame["pcon24nmw"] = [
+        welsh.get(name, name if code.startswith("W") else " ")
+        for code, name in zip(frame["pcon24cd"], frame["pcon24nm"], strict=True)
+    ]
+    frame.to_file(tmp_path / "seats.gpkg")
+    output = cli.ok("import", "boundaries", tmp_path / "seats.gpkg", "--set", "uk", "--commit")
+    assert "name field 'pcon24nm'" in output
+    assert "alternative names from field 'pcon24nmw': 2 districts" in output
+    cli.ok("generations", "activate", "uk")
+    client = app.test_client()
+    found = client.get("/api/v1/places?q=gogledd").get_json()["places"]
+    assert [(p["name"], p["name_alt"]) for p in found] == [("Cardiff North", "Gogledd Caerdydd")]
+    page = client.get(f"/api/v1/districts/{found[0]['code']}").get_json()
+    assert page["name"] == "Cardiff North" and page["name_alt"] == "Gogledd Caerdydd"
+    assert "Gogledd Caerdydd" in client.get(f"/d/{found[0]['code']}").get_data(as_text=True)
+    hendon = client.get("/api/v1/places?q=Hendon").get_json()["places"][0]
+    assert hendon["name_alt"] is None
+
+
 def test_ambiguous_fields_name_the_flags_to_pass(cli, tmp_path):
     frame = gpd.read_file(UK / "wpc_2024_uk_buc.geojson")
     frame["AAA24CD"], frame["AAA24NM"] = frame["PCON24CD"], frame["PCON24NM"]

@@ -52,10 +52,13 @@ def test_a_bad_value_names_its_setting(name, value):
         read_settings({name: value})
 
 
-def test_the_readme_lists_every_results_layout_and_nothing_else():
-    from turfmap.layouts import RESULTS
+@pytest.mark.parametrize(
+    "marker, registry", [("layouts", "RESULTS"), ("fields", "BOUNDARY_FIELDS")]
+)
+def test_the_readme_lists_every_layout_and_nothing_else(marker, registry):
+    from turfmap import layouts
 
     text = (PROJECT_ROOT / "README.md").read_text()
-    listed = text.split("<!-- layouts: start -->", 1)[1].split("<!-- layouts: end -->", 1)[0]
+    listed = text.split(f"<!-- {marker}: start -->", 1)[1].split(f"<!-- {marker}: end -->", 1)[0]
     keys = re.findall(r"^- `([a-z0-9-]+)`:", listed, re.M)
-    assert keys == list(RESULTS)
+    assert keys == list(getattr(layouts, registry))

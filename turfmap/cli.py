@@ -14,7 +14,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from turfmap import create_app
 from turfmap.errors import TurfmapError
 from turfmap.extensions import services
-from turfmap.layouts import RESULTS
+from turfmap.layouts import RESULTS, describe_fields
 from turfmap.layouts import describe as describe_layouts
 from turfmap.store import db as store_db
 from turfmap.web.api_volunteer import MAX_MINUTES
@@ -120,7 +120,10 @@ def import_group():
     show_default=True,
     help="westminster, ward, polling_district, congressional ...",
 )
-@click.option("--code-field", help="Field holding the official code (detected if omitted).")
+@click.option(
+    "--code-field",
+    help=f"Field holding the official code (detected if omitted, for {describe_fields()}).",
+)
 @click.option("--name-field", help="Field holding the name (detected if omitted).")
 @click.option("--layer", help="Layer of a GeoPackage or multi-layer file.")
 @click.option("--crs", help="Coordinate system of a file that declares none, e.g. EPSG:27700.")

@@ -25,6 +25,7 @@ def district_summary(
     return {
         "code": district.code,
         "name": district.name,
+        "name_alt": district.name_alt,
         "set": set_slug,
         "parent_code": district.parent_code,
         "area_km2": round(district.area_m2 / 1e6, 3),
@@ -265,13 +266,16 @@ def find_places(index: SpatialIndex, text: str, limit: int = 10) -> list[dict]:
     found = [
         d
         for d in index.districts
-        if needle in d.name.casefold() or needle in (long_name(d.name) or "").casefold()
+        if needle in d.name.casefold()
+        or needle in (long_name(d.name) or "").casefold()
+        or needle in (d.name_alt or "").casefold()
     ]
     found.sort(key=lambda d: (not d.name.casefold().startswith(needle), len(d.name), d.name))
     return [
         {
             "code": d.code,
             "name": d.name,
+            "name_alt": d.name_alt,
             "set": d.set_slug,
             "lat": round(d.point_lat, 6),
             "lon": round(d.point_lon, 6),

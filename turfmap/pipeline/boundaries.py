@@ -94,6 +94,12 @@ def prepare_boundaries(
         f"{len(features.codes)} features; code field {features.code_field!r}, "
         f"name field {features.name_field!r}"
     )
+    if features.alternative_field:
+        named = sum(1 for a in features.alternative_names if a)
+        report.note(
+            f"alternative names from field {features.alternative_field!r}: {named} "
+            "districts (shown beside the name, found by search)"
+        )
     report.note(f"invalid geometries repaired: {features.invalid_fixed}")
     vertices = int(shapely.get_num_coordinates(geometries).sum())
     report.note(f"vertices: {vertices:,} in full detail")
@@ -201,6 +207,7 @@ def load_generation(
             generation_id=generation.id,
             code=code,
             name=features.names[i],
+            name_alt=features.alternative_names[i] if features.alternative_names else None,
             parent_code=prepared.parents[i],
             area_m2=float(prepared.areas_m2[i]),
             point_lon=float(prepared.points[i].x),

@@ -1,13 +1,13 @@
-"""Postcodes from the ONS Postcode Directory (ONSPD) CSV: live postcodes with a location.
+"""Postcodes from the ONS Postcode Directory (ONSPD) CSV (its layout:
+turfmap/layouts/onspd.py): live postcodes with a location.
 
-A live postcode without a grid reference (ONSPD writes latitude 99.999999 for it)
-is skipped and counted. Any other latitude or longitude that is not a number in
-range is an error in the file: every such row is named and nothing is loaded,
-unless ``skip_bad`` (--skip-bad), when they are skipped, counted and listed."""
+A live postcode without a grid reference is skipped and counted. Any other
+latitude or longitude that is not a number in range is an error in the file:
+every such row is named and nothing is loaded, unless ``skip_bad`` (--skip-bad),
+when they are skipped, counted and listed."""
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from sqlalchemy import delete, insert
@@ -15,45 +15,11 @@ from sqlalchemy import delete, insert
 from turfmap.errors import InputError
 from turfmap.inputs.csvfile import RowErrors, read_frame, require_columns
 from turfmap.inputs.report import ImportReport
-from turfmap.postcode import normalise_postcode
+from turfmap.layouts import POSTCODES
 from turfmap.store.db import Database
 from turfmap.store.models import Postcode
 
-# ONSPD marks "no grid reference" with latitude 99.999999 (and longitude 0).
-NO_LOCATION_LAT = "99.999999"
 BATCH = 5000
-
-
-def location(lat_text: str, lon_text: str, line: int) -> tuple[float, float] | None:
-    """(lat, lon), None for ONSPD's "no location", or an error naming the line.
-
-    >>> location("57.14", "-2.1", 2), location("99.999999", "0.000000", 3)
-    ((57.14, -2.1), None)
-    >>> location("999", "-2.1", 4)
-    Traceback (most recent call last):
-    turfmap.errors.InputError: line 4, column 'lat': '999' is not a latitude from -90 to 90
-    >>> location("57.1", "nan", 5)
-    Traceback (most recent call last):
-    turfmap.errors.InputError: line 5, column 'long': 'nan' is not a longitude from -180 to 180
-    """
-    if lat_text.strip() == NO_LOCATION_LAT:
-        return None
-    lat = _coordinate(lat_text, line, "lat", "latitude", 90)
-    lon = _coordinate(lon_text, line, "long", "longitude", 180)
-    return lat, lon
-
-
-def _coordinate(text: str, line: int, column: str, what: str, bound: float) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or not -bound <= value <= bound:
-        raise InputError(
-            f"line {line}, column {column!r}: {text[:40]!r} is not a {what} "
-            f"from -{bound} to {bound}"
-        )
-    return value
 
 
 def import_postcodes(
@@ -62,20 +28,21 @@ def import_postcodes(
     path = Path(path)
     report = ImportReport("postcodes", str(path))
     frame = read_frame(path)
-    require_columns(frame, ("pcds", "doterm", "lat", "long"), path)
+    layout = POSTCODES["onspd"]()  # the one directory turfmap reads so far
+    require_columns(frame, layout.columns, path)
     errors, skipped, rows = RowErrors(path), RowErrors(path), {}
     terminated = no_location = 0
-    for offset, row in enumerate(frame[["pcds", "doterm", "lat", "long"]].itertuples(index=False)):
+    for offset, row in enumerate(frame[list(layout.columns)].itertuples(index=False)):
         line = offset + 2
-        if row.doterm.strip():
+        if not layout.is_live(row):
             terminated += 1
             continue
-        postcode = normalise_postcode(row.pcds)
+        postcode = layout.postcode(row)
         if postcode is None:
             errors.add(f"line {line}, column 'pcds': {row.pcds!r} is not a postcode")
             continue
         try:
-            found = location(row.lat, row.long, line)
+            found = layout.location(row, line)
         except InputError as error:
             (skipped if skip_bad else errors).add(error)
             continue

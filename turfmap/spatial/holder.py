@@ -26,6 +26,7 @@ def build_index(session) -> SpatialIndex:
             point_lon=d.point_lon,
             point_lat=d.point_lat,
             area_m2=d.area_m2,
+            name_alt=d.name_alt,
         )
         for slug, d in rows
     ]

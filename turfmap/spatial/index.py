@@ -72,6 +72,7 @@ class IndexedDistrict:
     point_lon: float
     point_lat: float
     area_m2: float
+    name_alt: str | None = None  # a second name (Welsh), found by search too
 
 
 class Nearby(NamedTuple):

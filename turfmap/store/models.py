@@ -92,6 +92,8 @@ class District(Base):
     generation_id: Mapped[int] = mapped_column(ForeignKey("generations.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(40), index=True)
     name: Mapped[str] = mapped_column(String(200))
+    # A second name for the same district, where the file has one (ONS's Welsh NMW).
+    name_alt: Mapped[str | None] = mapped_column(String(200))
     parent_code: Mapped[str | None] = mapped_column(String(40))
     area_m2: Mapped[float] = mapped_column(Float)
     point_lon: Mapped[float] = mapped_column(Float)  # a representative point, always inside

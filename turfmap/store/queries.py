@@ -96,7 +96,8 @@ def district_name_and_parent(
 
 def active_districts(session: Session, *, with_geometry: bool = True):
     """(set slug, District) for every district of every active generation."""
-    columns = [District.id, District.code, District.name, District.parent_code, District.area_m2]
+    columns = [District.id, District.code, District.name, District.name_alt, District.parent_code]
+    columns.append(District.area_m2)
     columns += [District.point_lon, District.point_lat, District.generation_id]
     if with_geometry:
         columns.append(District.geometry)

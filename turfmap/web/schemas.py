@@ -81,6 +81,7 @@ DISTRICT = record(
     {
         "code": STRING,
         "name": STRING,
+        "name_alt": nullable(STRING),
         "set": STRING,
         "parent_code": nullable(STRING),
         "area_km2": NUMBER,
@@ -287,7 +288,16 @@ POSTCODE = record(
 PLACES = record(
     {
         "places": listing(
-            record({"code": STRING, "name": STRING, "set": STRING, "lat": NUMBER, "lon": NUMBER})
+            record(
+                {
+                    "code": STRING,
+                    "name": STRING,
+                    "name_alt": nullable(STRING),
+                    "set": STRING,
+                    "lat": NUMBER,
+                    "lon": NUMBER,
+                }
+            )
         )
     }
 )
