@@ -78,6 +78,7 @@ def test_answers_meet_their_schema(document, client, url):
     check(document, client, url)
 
 
+@pytest.mark.slow  # 650 district pages
 def test_every_seat_and_every_band_meets_its_schema(document, client):
     codes = [
         f["id"]

@@ -167,6 +167,7 @@ def test_lower_case_ons_fields_need_no_flags(cli, tmp_path):
     assert "code field 'pcon19cd', name field 'pcon19nm'" in output
 
 
+@pytest.mark.slow  # a GeoPackage of all 650 seats written and read
 def test_welsh_names_are_kept_as_the_alternative_and_found_by_search(app, cli, tmp_path):
     """ONS's NMW field: the Welsh name of a Welsh seat (blank for the others, or the
     English name repeated), kept beside the English one, never in its place."""
