@@ -20,6 +20,24 @@
     return PALETTE[0];
   }
 
+  // "Who holds it": the colours the parties use themselves; any other party gets one
+  // of Okabe and Ito's colour-blind-safe colours, the same one every time.
+  var PARTY = {
+    Lab: "#e4003b", Con: "#0087dc", LD: "#faa61a", SNP: "#fdf38e", Green: "#02a95b",
+    RUK: "#12b6cf", PC: "#005b54", DUP: "#d46a4c", SF: "#326760", SDLP: "#2aa82c",
+    UUP: "#48a5ee", APNI: "#f6cb2f", TUV: "#0c3a6a", Spk: "#909090", Ind: "#b0b0b0",
+    DEM: "#3333ff", REP: "#e81b23"
+  };
+  var OTHER_PARTIES = ["#e69f00", "#56b4e9", "#009e73", "#cc79a7", "#0072b2", "#d55e00", "#999999"];
+
+  function partyColour(party) {
+    if (!party) return NO_DATA;
+    if (PARTY[party]) return PARTY[party];
+    var hash = 0;
+    for (var i = 0; i < party.length; i++) hash = (hash * 31 + party.charCodeAt(i)) >>> 0;
+    return OTHER_PARTIES[hash % OTHER_PARTIES.length];
+  }
+
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
@@ -47,19 +65,41 @@
     this.wards = L.geoJSON(null, {
       style: function () { return { color: "#333", weight: 0.6, fill: false, dashArray: "2 3" }; }
     });
-    this.addLegend(map);
+    this.colourBy = "need";
+    this.legend = this.addLegend(map);
+    this.fitAfterLoad = !config.focus;  // the first view: the districts, filling the map
     map.on("moveend", this.refresh.bind(this));
     this.refresh();
     this.bindForm();
+    this.bindColouring();
     if (config.focus) this.focusDistrict(config.focus);
+    if (this.restoreSearch) {
+      this.restoreSearch();
+      window.addEventListener("popstate", this.restoreSearch.bind(this));
+    }
   }
+
+  Turfmap.el = el;
 
   Turfmap.prototype.style = function (feature) {
     var focus = this.config.focus && feature.id === this.config.focus;
+    var p = feature.properties;
     return {
       color: focus ? "#000" : "#ffffff", weight: focus ? 2.5 : 0.6,
-      fillColor: colour(feature.properties.need), fillOpacity: 0.75
+      fillColor: this.colourBy === "holder" ? partyColour(p.winner) : colour(p.need), fillOpacity: 0.75
     };
+  };
+
+  Turfmap.prototype.bindColouring = function () {
+    var self = this;
+    document.querySelectorAll("input[name=colour-by]").forEach(function (input) {
+      input.addEventListener("change", function () {
+        if (!input.checked) return;
+        self.colourBy = input.value;
+        self.layer.setStyle(self.style.bind(self));
+        self.legend.update();
+      });
+    });
   };
 
   Turfmap.prototype.bind = function (feature, layer) {
@@ -118,23 +158,53 @@
   };
 
   Turfmap.prototype.addLegend = function (map) {
-    var legend = L.control({ position: "bottomright" });
+    var self = this, legend = L.control({ position: "bottomright" }), box;
     legend.onAdd = function () {
-      var box = el("div", { "class": "turfmap-legend", role: "img",
-        "aria-label": "Legend: darker districts need volunteers more" });
-      box.appendChild(el("strong", {}, "Need for volunteers"));
-      for (var i = BREAKS.length - 1; i >= 0; i--) {
-        var row = el("div", {});
-        var swatch = el("span", { "class": "swatch" });
-        swatch.style.background = PALETTE[i];
-        row.appendChild(swatch);
-        row.appendChild(el("span", {}, BREAKS[i] + (i === BREAKS.length - 1 ? "+" : "–" + BREAKS[i + 1])));
-        box.appendChild(row);
-      }
+      box = el("div", { "class": "turfmap-legend", role: "img" });
+      legend.update();
       return box;
     };
+    legend.update = function () {
+      if (!box) return;
+      box.textContent = "";
+      if (self.colourBy === "holder") self.partyLegend(box);
+      else self.needLegend(box);
+    };
     legend.addTo(map);
+    return legend;
   };
+
+  Turfmap.prototype.needLegend = function (box) {
+    box.setAttribute("aria-label", "Legend: darker districts need volunteers more");
+    box.appendChild(el("strong", {}, "Need for volunteers"));
+    for (var i = BREAKS.length - 1; i >= 0; i--) {
+      box.appendChild(swatchRow(PALETTE[i], BREAKS[i] + (i === BREAKS.length - 1 ? "+" : "–" + BREAKS[i + 1])));
+    }
+  };
+
+  // The parties holding the districts on the map, most seats first.
+  Turfmap.prototype.partyLegend = function (box) {
+    var counts = {};
+    this.layer.eachLayer(function (layer) {
+      var party = layer.feature.properties.winner || "no result";
+      counts[party] = (counts[party] || 0) + 1;
+    });
+    var parties = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a]; });
+    box.setAttribute("aria-label", "Legend: which party holds each district");
+    box.appendChild(el("strong", {}, "Who holds it"));
+    parties.slice(0, 12).forEach(function (party) {
+      var fill = party === "no result" ? NO_DATA : partyColour(party);
+      box.appendChild(swatchRow(fill, party + " (" + counts[party] + ")"));
+    });
+  };
+
+  function swatchRow(fill, label) {
+    var row = el("div", {}), swatch = el("span", { "class": "swatch" });
+    swatch.style.background = fill;
+    row.appendChild(swatch);
+    row.appendChild(el("span", {}, label));
+    return row;
+  }
 
   Turfmap.prototype.busy = function (delta) {
     this.pending += delta;
@@ -178,9 +248,10 @@
       self.byCode = {};
       self.layer.addData(data);
       self.map.getContainer().setAttribute("data-districts", String(data.features.length));
-      if (self.fitAfterLoad && data.features.length) {  // a new set: show all of it
+      if (self.colourBy === "holder") self.legend.update();
+      if (self.fitAfterLoad && data.features.length) {  // the first view, or a new set
         self.fitAfterLoad = false;
-        self.map.fitBounds(self.layer.getBounds());
+        self.map.fitBounds(self.layer.getBounds(), { padding: [4, 4] });
       }
       self.openPending();
     }).catch(function (err) { self.say("Could not load the map: " + err.message); });
@@ -231,8 +302,9 @@
       .catch(function (err) { self.say("Search failed: " + err.message); });
   };
 
-  Turfmap.prototype.search = function (origin, placeName) {
+  Turfmap.prototype.search = function (origin, placeName, options) {
     var self = this, form = document.getElementById("turfmap-search");
+    if (!(options && options.remember === false) && self.remember) self.remember(origin, placeName);
     var query = origin + "&mode=" + form.elements.mode.value + "&max_minutes=" + form.elements.max_minutes.value +
       (this.config.set_fixed ? "&set=" + encodeURIComponent(this.config.set) : "");
     self.say("Searching…");
@@ -257,30 +329,6 @@
     if (this.hexMap) { this.hexMap.remove(); this.hexMap = null; }  // redrawn for the new set
     this.fitAfterLoad = true;
     this.refresh();
-  };
-
-  Turfmap.prototype.showResults = function (body, placeName) {
-    var self = this, list = this.results;
-    list.textContent = "";
-    var home = body.district;
-    var where = placeName ? "From " + placeName + ". " :
-      home ? "You are in " + home.name + " (need " + Math.round(home.need) + "). " : "";
-    this.say(where +
-      body.recommendations.length + " places where your time matters most:" + (body.note ? " " + body.note : ""));
-    body.recommendations.forEach(function (r, i) {
-      var item = el("li", { "class": "turfmap-result" });
-      var button = el("button", { type: "button", "data-code": r.code }, (i + 1) + ". " + r.name);
-      button.addEventListener("click", function () { self.focusDistrict(r.code); });
-      item.appendChild(button);
-      item.appendChild(el("p", { "class": "why" }, r.why));
-      (r.sessions || []).forEach(function (s) {
-        var line = el("p", { "class": "session" });
-        line.appendChild(self.sessionLink(s, "session-link",
-          s.title + ": " + new Date(s.starts_at).toLocaleString() + ", " + s.free_places + " places free"));
-        item.appendChild(line);
-      });
-      list.appendChild(item);
-    });
   };
 
   Turfmap.prototype.openPending = function () {

@@ -90,6 +90,16 @@
     drawOutlines();
     typed();
   });
+  // Opened from a result with no session ("Host a session here"): show that district.
+  async function focusDistrict(code) {
+    try {
+      const response = await fetch(`/api/v1/districts/${encodeURIComponent(code)}.geojson`);
+      if (response.ok) map.fitBounds(L.geoJSON(await response.json()).getBounds());
+    } catch (error) {
+      status.textContent = `Could not show the district: ${error.message}`;
+    }
+  }
   typed();
+  if (box.dataset.focus) focusDistrict(box.dataset.focus);
   drawOutlines();
 })();

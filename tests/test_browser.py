@@ -335,3 +335,96 @@ def test_the_map_follows_a_search_into_another_countrys_set(browser, backend, tm
         context.close()
         server.stop()
         services_of(app).db.dispose()
+
+
+# -- The volunteer's journey (issue 19) -----------------------------------------------
+
+
+def test_a_shared_link_restores_the_search_with_outlines_and_next_steps(browser, live, backend):
+    """A link someone sent: the search runs from the address, the origin is marked,
+    the recommended districts are outlined and numbered as in the list, and every
+    result ends in a next step."""
+    for name, size in (("desktop", (1280, 800)), ("phone", (390, 844))):
+        context = browser.new_context(
+            viewport={"width": size[0], "height": size[1]}, is_mobile=name == "phone"
+        )
+        page = context.new_page()
+        page.goto(live + "/?postcode=AB10%201XG&mode=walk&max_minutes=45")
+        page.wait_for_selector(".folium-map[data-outlined]", timeout=20_000)
+        assert page.input_value("#mode") == "walk" and page.input_value("#max_minutes") == "45"
+        assert page.input_value("#postcode") == "AB10 1XG"
+        results = page.locator("#turfmap-results li.turfmap-result")
+        count = results.count()
+        assert count >= 2
+        assert page.get_attribute(".folium-map", "data-outlined") == str(count)
+        numbers = page.locator(".turfmap-number").all_inner_texts()
+        assert sorted(numbers, key=int) == [str(n) for n in range(1, count + 1)]
+        for i in range(count):
+            step = results.nth(i).locator(".next-step")
+            host = step.locator("a.host-link")
+            assert step.locator("a.take-place").count() or host.count()
+            if host.count():
+                code = results.nth(i).get_attribute("data-code")
+                assert host.get_attribute("href").endswith(f"set=westminster-2024&code={code}")
+        if name == "desktop":
+            results.nth(1).hover()
+            assert "active" in results.nth(1).get_attribute("class")
+        shot(page, f"journey-shared-link-{name}-{backend.name}")
+        context.close()
+
+
+def test_a_search_goes_in_the_address_and_back_returns_to_the_one_before(page, live):
+    page.goto(live + "/")
+    wait_for_map(page)
+    page.fill("#postcode", "AB10 1XG")
+    page.press("#postcode", "Enter")
+    page.wait_for_selector("#turfmap-results li")
+    assert "postcode=AB10+1XG" in page.url and "mode=transit" in page.url
+    page.fill("#postcode", "Hendon")
+    page.press("#postcode", "Enter")
+    page.wait_for_function(
+        "document.getElementById('turfmap-status').textContent.startsWith('From Hendon')"
+    )
+    assert "place=Hendon" in page.url
+    page.go_back()
+    page.wait_for_function(
+        "document.getElementById('turfmap-status').textContent.startsWith('You are in Aberdeen')"
+    )
+    assert page.input_value("#postcode") == "AB10 1XG"
+    assert page.locator("#turfmap-share").is_visible()
+
+
+def test_who_holds_it_colouring_has_its_own_legend(page, live, backend):
+    page.goto(live + "/")
+    wait_for_map(page)
+    page.check("input[name=colour-by][value=holder]")
+    legend = page.inner_text(".turfmap-legend")
+    assert legend.startswith("Who holds it") and "Lab (411)" in legend and "SNP (9)" in legend
+    layers = "window.turfmapInstance.layer.getLayers()"
+    fills = page.evaluate(f"new Set({layers}.map(l => l.options.fillColor)).size")
+    assert fills >= 8
+    shot(page, f"who-holds-it-{backend.name}")
+    page.check("input[name=colour-by][value=need]")
+    assert page.inner_text(".turfmap-legend").startswith("Need for volunteers")
+
+
+def test_a_phone_of_320_pixels_scrolls_only_down_and_its_targets_are_big(browser, live):
+    context = browser.new_context(viewport={"width": 320, "height": 700}, is_mobile=True)
+    page = context.new_page()
+    page.goto(live + "/?postcode=AB10%201XG")
+    page.wait_for_selector(".folium-map[data-outlined]", timeout=20_000)
+    assert page.evaluate("document.documentElement.scrollWidth") == 320
+    map_box = page.locator(".turfmap-mapbox").bounding_box()
+    panel = page.locator(".turfmap-panel").bounding_box()
+    assert map_box["y"] < panel["y"]  # the map on top, the results below
+    targets = page.locator(
+        "#turfmap-search button, #turfmap-search select, .next-step a, #turfmap-share, "
+        ".turfmap-result button.turfmap-name, .colour-by label"
+    )
+    small = [
+        (targets.nth(i).inner_text()[:30], round(targets.nth(i).bounding_box()["height"]))
+        for i in range(targets.count())
+        if targets.nth(i).bounding_box()["height"] < 44
+    ]
+    assert small == []
+    context.close()

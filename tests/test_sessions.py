@@ -301,3 +301,14 @@ def test_authorisation_of_other_regions_sessions(workspace):
     assert bob.get(f"/admin/sessions/{ward_session}").status_code == 403
     assert "Saturday doors" not in bob.get("/admin/sessions").get_data(as_text=True)
     assert "Saturday doors" in alice.get("/admin/sessions").get_data(as_text=True)
+
+
+def test_host_a_session_here_opens_the_form_on_that_district(workspace):
+    """The link a result with no session ends in (static/map-results.js)."""
+    host = signed_in(workspace, "host@x.org")
+    page = host.get(f"/admin/sessions/new?set=wards&code={WARD_A}").get_data(as_text=True)
+    assert "In Clayton and Fairweather Green: the map below opens on it." in page
+    assert f'data-focus="{WARD_A}"' in page
+    assert re.search(r'<option selected value="wards">|<option value="wards" selected', page)
+    unknown = host.get("/admin/sessions/new?set=wards&code=NOPE").get_data(as_text=True)
+    assert "the map below opens on it" not in unknown and 'data-focus=""' in unknown

@@ -18,7 +18,12 @@ OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">Open
 def folium_parts(*, tiles: str | None, centre=DEFAULT_CENTRE, zoom=DEFAULT_ZOOM) -> dict:
     """Header, body and script of a folium map, for templates/map.html to place."""
     leaflet = folium.Map(
-        location=list(centre), zoom_start=zoom, tiles=None, prefer_canvas=True, control_scale=True
+        location=list(centre),
+        zoom_start=zoom,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+        zoom_snap=0.25,  # so that a fitted view fills the map, not the zoom level below
     )
     # Leaflet from our own static folder: the map must work with no network.
     leaflet.default_js = [("leaflet", url_for("static", filename="vendor/leaflet/leaflet.js"))]

@@ -48,6 +48,9 @@ def _map_page(*, embed: bool):
         # answered from the set that covers its origin, and the map follows.
         "set_fixed": requested is not None,
         "focus": focus,
+        "embed": embed,
+        # Where a result with no session asks for a host (the workspace's proposal form).
+        "host_url": url_for("admin.session_new"),
         # The embed snippets' address: the configured public URL, else the page's
         # own origin as the browser sees it; never the request's Host header.
         "public_url": current_app.config["TURFMAP_PUBLIC_URL"],

@@ -41,7 +41,14 @@ def session_new():
     index = services().spatial.get()
     form.set_slug.choices = index.set_slugs
     if not form.is_submitted():
-        return render_template("admin/session_new.html", form=form, error=None)
+        focus = _asked_district(index, form)
+        return render_template(
+            "admin/session_new.html",
+            form=form,
+            error=None,
+            focus=focus.code if focus else None,
+            focus_name=focus.name if focus else None,
+        )
     if not form.validate():
         raise InputError("; ".join(f"{f}: {', '.join(e)}" for f, e in form.errors.items()))
     try:
@@ -53,6 +60,16 @@ def session_new():
         # Keep what was typed: show the form again with the problem named.
         return render_template("admin/session_new.html", form=form, error=error.message), 400
     return redirect(url_for("admin.session_detail", session_id=created.id))
+
+
+def _asked_district(index, form):
+    """The district a "Host a session here" link names (?set=&code=), if it is
+    active; its set is then chosen in the form. Anything else: no focus."""
+    wanted = (request.args.get("set"), request.args.get("code"))
+    found = next((d for d in index.districts if (d.set_slug, d.code) == wanted), None)
+    if found is not None:
+        form.set_slug.data = found.set_slug
+    return found
 
 
 @admin.get("/sessions/<int:session_id>")
