@@ -268,3 +268,42 @@ def test_cookies_are_secure_by_default(monkeypatch):
         ]
         is False
     )
+
+
+def test_the_workspace_opens_on_the_coordinators_region(workspace):
+    """a@x.org coordinates the wards inside Bradford West: the front page lists those
+    wards (and no others), a hand-set need expiring within a week is flagged with
+    who set it, and a district opens by name as well as by code."""
+    client = signed_in(workspace, "a@x.org")
+    until = (date.today() + timedelta(days=3)).isoformat()
+    assert edit(client, score="90", reason="Short of canvassers", expires=until).status_code == 302
+    page = client.get("/admin/").get_data(as_text=True)
+    index = services_of(workspace).spatial.get()
+    mine = [d for d in index.districts if d.set_slug == "wards" and d.parent_code == SEAT_A]
+    others = [d for d in index.districts if d.set_slug == "wards" and d.parent_code != SEAT_A]
+    assert f"{len(mine)} districts in wards" in page
+    assert all(d.name in page for d in mine) and not any(d.code in page for d in others)
+    assert f"the need a@x.org set expires on {until}" in page
+    assert f'<option value="Clayton and Fairweather Green ({WARD_A})">' in page
+    for asked in (
+        "clayton and fairweather green",
+        WARD_A,
+        f"Clayton and Fairweather Green ({WARD_A})",
+    ):
+        opened = client.get("/admin/", query_string={"district": asked})
+        assert opened.status_code == 302 and opened.location.endswith(
+            f"/admin/needs/wards/{WARD_A}"
+        )
+    missing = client.get("/admin/", query_string={"district": "Atlantis"})
+    text = missing.get_data(as_text=True)
+    assert (
+        missing.status_code == 404
+        and "No active district is called or coded &#39;Atlantis&#39;" in text
+    )
+    assert 'value="Atlantis"' in text and "districts in wards" in text
+
+
+def test_an_admin_chooses_among_every_set(workspace):
+    client = signed_in(workspace, "admin@x.org")
+    page = client.get("/admin/?set=wy").get_data(as_text=True)
+    assert '<option value="wy" selected>' in page and "districts in wy" in page

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from turfmap.coordination.overview import find_district, overview
 from turfmap.coordination.users import authenticate, end_sessions
+from turfmap.errors import shown
 from turfmap.extensions import services
-from turfmap.store import queries
-from turfmap.web.admin import SignedIn, admin
+from turfmap.web.admin import SignedIn, actor, admin
 from turfmap.web.admin.forms import LoginForm
+from turfmap.web.clock import board
 from turfmap.web.ratelimit import client, limits
 
 
@@ -47,9 +51,19 @@ def logout():
 @admin.get("/")
 @login_required
 def index():
-    code = request.args.get("code", "").strip()
-    if code:
-        with services().db.session() as session:
-            boundary_set, _ = queries.active_district(session, code)
-        return redirect(url_for("admin.district", set_slug=boundary_set.slug, code=code))
-    return render_template("admin/index.html", user=current_user)
+    """The coordinator's region: their districts, what needs attention, and a box
+    that opens a district by name or code."""
+    index = services().spatial.get()
+    wanted = request.args.get("district", "").strip() or request.args.get("code", "").strip()
+    set_slug = request.args.get("set") or None
+    found = find_district(index, wanted, set_slug) if wanted else None
+    if found is not None:
+        return redirect(url_for("admin.district", set_slug=found.set_slug, code=found.code))
+    # Not found: the same page, with the problem named and what was typed kept.
+    problem = f"No active district is called or coded {shown(wanted)}." if wanted else None
+    with services().db.session() as session:
+        summary = overview(session, board(), index, actor(), set_slug, datetime.now(UTC))
+    page = render_template(
+        "admin/index.html", user=current_user, o=summary, problem=problem, typed=wanted
+    )
+    return page, 404 if problem else 200
