@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from tests.conftest import services_of
-from tests.workspace import PASSWORD, SEAT_A, SEAT_B, WARD_A, WHO, signed_in, token
+from tests.workspace import PASSWORD, SEAT_A, SEAT_B, WARD_A, WHO, inside, signed_in, token
 from turfmap.store.queries import get_set, need_history
 
 
@@ -307,3 +307,36 @@ def test_an_admin_chooses_among_every_set(workspace):
     client = signed_in(workspace, "admin@x.org")
     page = client.get("/admin/?set=wy").get_data(as_text=True)
     assert '<option value="wy" selected>' in page and "districts in wy" in page
+
+
+def test_a_district_contact_reaches_volunteers_and_the_audit_log(workspace):
+    client = signed_in(workspace, "a@x.org")
+    url = f"/admin/needs/wards/{WARD_A}"
+
+    def save(link, text=""):
+        page = client.get(url).get_data(as_text=True)
+        data = {"link": link, "text": text, "csrf_token": token(page)}
+        return client.post(f"{url}/contact", data=data)
+
+    refused = save("javascript:alert(1)", "Click")
+    assert refused.status_code == 400
+    assert "Nothing was saved: field &#39;link&#39;" in refused.get_data(as_text=True)
+    assert save("sam@example.org", "Email Sam, our organiser").status_code == 302
+    public = workspace.test_client()
+    answer = public.get(f"/api/v1/districts/{WARD_A}").get_json()
+    assert answer["contact"] == {
+        "link": "mailto:sam@example.org",
+        "text": "Email Sam, our organiser",
+    }
+    page = public.get(f"/d/{WARD_A}").get_data(as_text=True)
+    assert 'Email Sam, our organiser: <a href="mailto:sam@example.org">sam@example.org</a>' in page
+    lat, lon = inside(workspace, "wards", WARD_A)
+    found = public.get(f"/api/v1/recommend?lat={lat}&lon={lon}&set=wards&own_area=1").get_json()
+    assert found["district"]["contact"]["link"] == "mailto:sam@example.org"
+    assert save("").status_code == 302  # removed
+    assert public.get(f"/api/v1/districts/{WARD_A}").get_json()["contact"] is None
+    with services_of(workspace).db.session() as session:
+        from turfmap.coordination.audit import events
+
+        actions = [e.action for e in events(session, actor="a@x.org")]
+    assert actions[:2] == ["contact.remove", "contact.set"]

@@ -194,6 +194,8 @@ def district_page(session, board: NeedBoard, code: str, now) -> dict:
         for n in queries.need_history(session, boundary_set.id, code)
     ]
     summary["sessions"] = upcoming_in_district(session, boundary_set, district, now)
+    entry = board.get(boundary_set.slug, code)
+    summary["contact"] = entry.contact if entry is not None else None
     summary["set_name"] = boundary_set.name
     return summary
 

@@ -62,6 +62,7 @@ class DistrictNeed:
     need: NeedScore
     sessions: list[SessionInfo] = field(default_factory=list)
     election: str | None = None  # what the result-based need rests on
+    contact: dict | None = None  # how volunteers reach its organisers: {"link", "text"}
 
     def summary(self) -> dict | None:
         """The district's need today as every reader shows it (the map, the
@@ -196,6 +197,7 @@ def build_board(session, day: date, weights: NeedWeights) -> NeedBoard:
         needs = queries.current_needs(session, boundary_set.id, day)
         statements = queries.latest_coordinator_needs(session, boundary_set.id)
         committed = queries.committed_counts(session, boundary_set.id, day)
+        contacts = queries.district_contacts(session, boundary_set.id)
         sessions: dict[str, list[SessionInfo]] = {}
         for item, booked in queries.upcoming_sessions(session, boundary_set.id, now):
             sessions.setdefault(item.district_code, []).append(_session_info(item, booked))
@@ -223,6 +225,7 @@ def build_board(session, day: date, weights: NeedWeights) -> NeedBoard:
                 assess(inputs, day, weights=weights),
                 sessions.get(district.code, []),
                 result.election if result else None,
+                contacts.get(district.code),
             )
     return NeedBoard(day, weights, districts, sorted(top_level))
 

@@ -272,6 +272,7 @@ def _chosen(entry: DistrictNeed, minutes, mode, source, constraints) -> tuple[di
         "why": why,
         "why_parts": parts,
         "sessions": _sessions(entry, constraints),
+        "contact": entry.contact,
     }
     return answer, parts
 

@@ -192,6 +192,22 @@ class Commitment(Base):
     token_nonce: Mapped[str | None] = mapped_column(String(32), unique=True)
 
 
+class DistrictContact(Base):
+    """How volunteers reach the organisers of a district (a link, and a line of
+    text), set by its coordinators; shown where no session is planned."""
+
+    __tablename__ = "district_contacts"
+    __table_args__ = (UniqueConstraint("set_id", "district_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("boundary_sets.id", ondelete="CASCADE"))
+    district_code: Mapped[str] = mapped_column(String(40))
+    link: Mapped[str] = mapped_column(String(500))  # https:, mailto: or tel:
+    text: Mapped[str] = mapped_column(String(200), default="")
+    author: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class CanvassSession(Base):
     """A canvassing session: hosted at a meeting point, public once approved."""
 

@@ -17,6 +17,7 @@ from turfmap.store.models import (
     CanvassSession,
     Commitment,
     District,
+    DistrictContact,
     DistrictShape,
     ElectionResult,
     Generation,
@@ -374,6 +375,16 @@ def latest_coordinator_needs(session: Session, set_id: int) -> dict[str, Need]:
         .order_by(Need.created_at, Need.id)
     )
     return {need.district_code: need for need in rows}
+
+
+def district_contacts(session: Session, set_id: int) -> dict[str, dict]:
+    """Per district with one, its contact as volunteers see it: {"link", "text"}."""
+    rows = session.execute(
+        select(DistrictContact.district_code, DistrictContact.link, DistrictContact.text).where(
+            DistrictContact.set_id == set_id
+        )
+    )
+    return {code: {"link": link, "text": text} for code, link, text in rows}
 
 
 def hex_cells(session: Session, set_id: int) -> list[HexCell]:

@@ -31,6 +31,7 @@ KIND_OF_TABLE = {
     "districts": INDEX,
     "election_results": NEEDS,
     "needs": NEEDS,
+    "district_contacts": NEEDS,  # the board carries each district's contact
     "canvass_sessions": ACTIVITY,
     "rsvps": ACTIVITY,
     "commitments": ACTIVITY,

@@ -135,6 +135,7 @@ DISTRICT_PAGE = {
                     )
                 ),
                 "sessions": listing(ref("Session")),
+                "contact": nullable(ref("Contact")),
             }
         ),
     ]
@@ -168,6 +169,7 @@ _CHOSEN = {
     "why": STRING,
     "why_parts": ref("WhyParts"),
     "sessions": listing(ref("Offer")),
+    "contact": nullable(ref("Contact")),
     "commit_token": {
         "type": "string",
         "description": "send it to POST /api/v1/commitments to accept this district",
@@ -248,8 +250,13 @@ def feature(properties: dict) -> dict:
     )
 
 
+CONTACT = record(
+    {"link": {"type": "string", "description": "https:, mailto: or tel:"}, "text": STRING}
+)
+
 COMPONENTS = {
     "Error": ERROR,
+    "Contact": CONTACT,
     "Result": RESULT,
     "Need": NEED,
     "District": DISTRICT,

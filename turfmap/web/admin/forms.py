@@ -31,6 +31,11 @@ class NeedForm(FlaskForm):
     base_id = HiddenField()
 
 
+class ContactForm(FlaskForm):
+    link = StringField("Web page, email address or phone number (empty to remove)")
+    text = StringField("What it is, for volunteers (for example: Email Sam, our organiser)")
+
+
 class TokenOnly(FlaskForm):
     """Buttons that post nothing but their CSRF token (and maybe a base version)."""
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from turfmap.coordination.contacts import contact_of, set_contact
 from turfmap.coordination.needs import edit_need, latest_need_id, revert_need
 from turfmap.coordination.permissions import require_district
 from turfmap.errors import Conflict, InputError
 from turfmap.extensions import services
 from turfmap.store import queries
 from turfmap.web.admin import actor, admin
-from turfmap.web.admin.forms import NeedForm, TokenOnly
+from turfmap.web.admin.forms import ContactForm, NeedForm, TokenOnly
 from turfmap.web.clock import board, today
 
 
@@ -49,12 +52,15 @@ def district(set_slug: str, code: str):
         page = _district_page(session, set_slug, code)
     form.base_id.data = page["base_id"]
     status = 409 if conflict else 400 if problem else 200
+    contact_form = ContactForm(formdata=None, obj=page["contact"])
     return render_template(
         "admin/district.html",
         form=form,
         revert=TokenOnly(),
         conflict=conflict,
         problem=problem,
+        contact_form=contact_form,
+        contact_problem=None,
         **page,
     ), status
 
@@ -93,4 +99,44 @@ def _district_page(session, set_slug, code) -> dict:
         "history": queries.need_history(session, boundary_set.id, code),
         "current": board().summary(set_slug, code),
         "base_id": latest_need_id(session, boundary_set.id, code),
+        "contact": contact_of(session, boundary_set.id, code),
     }
+
+
+@admin.post("/needs/<set_slug>/<code>/contact")
+@login_required
+def contact(set_slug: str, code: str):
+    """The district's contact for volunteers; a refusal keeps the page and names why."""
+    form = ContactForm()
+    problem = None
+    with services().db.transaction() as session:
+        try:
+            if not form.validate():
+                raise InputError("the form expired; reload the page and try again")
+            set_contact(
+                session,
+                actor(),
+                set_slug=set_slug,
+                code=code,
+                link=form.link.data or "",
+                text=form.text.data or "",
+                now=datetime.now(UTC),
+            )
+        except InputError as exc:
+            problem = exc
+        else:
+            return redirect(url_for("admin.district", set_slug=set_slug, code=code))
+    with services().db.session() as session:
+        page = _district_page(session, set_slug, code)
+    need_form = NeedForm(formdata=None)
+    need_form.base_id.data = page["base_id"]
+    return render_template(
+        "admin/district.html",
+        form=need_form,
+        revert=TokenOnly(),
+        conflict=None,
+        problem=None,
+        contact_form=form,
+        contact_problem=problem,
+        **page,
+    ), 400
