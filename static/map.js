@@ -20,23 +20,7 @@
     return PALETTE[0];
   }
 
-  // "Who holds it": the colours the parties use themselves; any other party gets one
-  // of Okabe and Ito's colour-blind-safe colours, the same one every time.
-  var PARTY = {
-    Lab: "#e4003b", Con: "#0087dc", LD: "#faa61a", SNP: "#fdf38e", Green: "#02a95b",
-    RUK: "#12b6cf", PC: "#005b54", DUP: "#d46a4c", SF: "#326760", SDLP: "#2aa82c",
-    UUP: "#48a5ee", APNI: "#f6cb2f", TUV: "#0c3a6a", Spk: "#909090", Ind: "#b0b0b0",
-    DEM: "#3333ff", REP: "#e81b23"
-  };
-  var OTHER_PARTIES = ["#e69f00", "#56b4e9", "#009e73", "#cc79a7", "#0072b2", "#d55e00", "#999999"];
-
-  function partyColour(party) {
-    if (!party) return NO_DATA;
-    if (PARTY[party]) return PARTY[party];
-    var hash = 0;
-    for (var i = 0; i < party.length; i++) hash = (hash * 31 + party.charCodeAt(i)) >>> 0;
-    return OTHER_PARTIES[hash % OTHER_PARTIES.length];
-  }
+  var partyColour = window.TurfmapParties.colour;  // static/parties.js
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);

@@ -279,3 +279,44 @@ def sqlite_workspace(tmp_path_factory) -> Path:
     build_workspace(app, Cli(app), folder)
     services_of(app).db.dispose()
     return Path(make_url(app.config["TURFMAP_DATABASE_URL"]).database)
+
+
+# -- The browser tests' fixtures (tests/browsing.py has their helpers) ---------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the run; skipped without it on a laptop, a failure under CI."""
+    from bench.common import CHROMIUM, launch_chromium
+
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM}: apt-get install chromium"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def live(uk_app):
+    from tests.browsing import LiveServer
+
+    uk_app.config["TURFMAP_TILES"] = None  # no background: the test machine has no network
+    server = LiveServer(uk_app)
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield page
+    context.close()

@@ -9,72 +9,14 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
 import threading
-from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from bench.common import CHROMIUM, launch_chromium
+from tests.browsing import LiveServer, shot, wait_for_map
 from tests.conftest import UK, US, Cli, make_app, services_of
 
 pytestmark = pytest.mark.slow
-
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        message = f"Chromium not found at {CHROMIUM}: apt-get install chromium"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
-
-
-class LiveServer:
-    def __init__(self, app):
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        self.server.shutdown()
-
-
-@pytest.fixture(scope="session")
-def live(uk_app):
-    uk_app.config["TURFMAP_TILES"] = None  # no background: the test machine has no network
-    server = LiveServer(uk_app)
-    yield server.url
-    server.stop()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1200, "height": 800})
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    yield page
-    context.close()
-
-
-def shot(page, name):
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
-
-
-def wait_for_map(frame, districts=650):
-    frame.wait_for_selector(f".folium-map[data-districts='{districts}']", timeout=20_000)
 
 
 def test_map_draws_all_650_seats(page, live, backend):

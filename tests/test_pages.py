@@ -28,7 +28,11 @@ def test_district_page_and_its_json_twin(client):
     html = client.get("/d/E14001279").get_data(as_text=True)
     assert "<h1>Hendon</h1>" in html
     assert "Lab won by 15 votes over Con" in html
-    assert '<td>Lab</td><td class="num">15,855</td>' in html
+    assert (
+        '<span class="party-swatch" data-party="Lab"></span>Lab</td><td class="num">15,855</td>'
+        in html
+    )
+    assert 'id="district-map"' in html and "Host a session here" in html
     assert "Lab won it by 15 votes (0.0% of the vote) in the 2024 general election" in html
     twin = client.get("/d/E14001279.json").get_json()
     assert twin["name"] == "Hendon" and twin["result"]["table"][0]["party"] == "Lab"

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from turfmap import lookup
 from turfmap.errors import InputError, shown
 from turfmap.extensions import services
+from turfmap.web.charts import need_steps
 from turfmap.web.clock import board
 from turfmap.web.mappage import folium_parts
 
@@ -78,9 +79,16 @@ def embed_js():
 def district(code: str):
     if code.endswith(".json"):
         return district_json(code.removesuffix(".json"))
+    now = datetime.now(UTC)
     with services().db.session() as session:
-        data = lookup.district_page(session, board(), code, datetime.now(UTC))
-    return render_template("district.html", d=data)
+        data = lookup.district_page(session, board(), code, now)
+    points, marks = need_steps(data["need_history"], now)
+    return render_template(
+        "district.html",
+        d=data,
+        chart={"points": points, "marks": marks},
+        tiles=current_app.config["TURFMAP_TILES"],
+    )
 
 
 def district_json(code: str):
