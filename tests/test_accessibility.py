@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.browsing import LiveServer, shot, wait_for_map
-from tests.workspace import PASSWORD, SEAT_A, WARD_A
+from tests.workspace import PASSWORD, SEAT_A, WARD_A, WARD_B
 
 pytestmark = pytest.mark.slow
 
@@ -30,10 +30,17 @@ def violations(page) -> list[str]:
 
 
 @pytest.fixture
-def site(workspace):
+def site(workspace, cli, tmp_path):
+    """Bradford's wards with two needs set by hand and an approved session in one."""
     from tests.test_sessions import approved
 
     workspace.config["TURFMAP_TILES"] = None
+    needs = tmp_path / "needs.csv"
+    needs.write_text(
+        f"code,need,reason,expires\n{WARD_A},80,Short of canvassers,\n"
+        f"{WARD_B},90,Nobody has been since May,\n"
+    )
+    cli.ok("import", "needs", needs, "--set", "wards", "--commit")
     session_id = approved(workspace)
     server = LiveServer(workspace)
     yield server.url, session_id
@@ -122,4 +129,51 @@ def test_the_search_results_and_popups_work_with_the_keyboard_alone(browser, liv
     page.keyboard.press("ArrowDown")
     assert page.is_checked("input[name=colour-by][value=holder]")
     assert page.inner_text(".turfmap-legend").startswith("Who holds it")
+    page.close()
+
+
+# -- The journeys of issue 19, walked as their users would -------------------------
+
+
+def test_a_coordinator_signs_in_and_edits_a_district_found_by_name(browser, site):
+    base, _ = site
+    for size, (width, height) in SIZES.items():
+        page = browser.new_page(viewport={"width": width, "height": height})
+        sign_in(page, base, "a@x.org")
+        assert "districts in wards" in page.inner_text("main")
+        page.fill("#filter", "clayton")
+        visible = page.locator("#district-table tbody tr:visible")
+        assert visible.count() == 1 and "Clayton and Fairweather Green" in visible.inner_text()
+        page.fill("#district", "Clayton and Fairweather Green")
+        page.press("#district", "Enter")
+        page.wait_for_url(f"{base}/admin/needs/wards/{WARD_A}")
+        page.fill("input[name=score]", "85")
+        page.fill("input[name=reason]", f"Short of canvassers ({size})")
+        page.click("form button:has-text('Save')")
+        page.wait_for_url(f"{base}/admin/needs/wards/{WARD_A}")
+        assert f"Short of canvassers ({size})" in page.inner_text("main")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        shot(page, f"journey-coordinator-edit-{size}")
+        page.goto(base + "/admin/")
+        row = page.locator("#district-table tbody tr", has_text="Clayton and Fairweather Green")
+        assert "hand" in row.inner_text() and "a@x.org" in row.inner_text()
+        page.close()
+
+
+def test_a_host_offers_a_session_from_a_result_with_none(browser, site):
+    base, _ = site
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page.goto(base + "/?lat=53.79&lon=-1.80&set=wards")
+    page.wait_for_selector(".folium-map[data-outlined]", timeout=20_000)
+    host = page.locator("#turfmap-results a.host-link").first
+    code = host.get_attribute("href").rsplit("code=", 1)[1]
+    host.click()
+    page.wait_for_url("**/admin/login**")
+    page.fill("input[name=email]", "host@x.org")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button")
+    page.wait_for_url(f"**/admin/sessions/new?set=wards&code={code}")
+    assert "the map below opens on it" in page.inner_text("main")
+    assert page.input_value("select[name=set_slug]") == "wards"
+    shot(page, "journey-host-offer-phone")
     page.close()

@@ -340,3 +340,22 @@ def test_a_district_contact_reaches_volunteers_and_the_audit_log(workspace):
 
         actions = [e.action for e in events(session, actor="a@x.org")]
     assert actions[:2] == ["contact.remove", "contact.set"]
+
+
+@pytest.mark.parametrize(
+    "asked, lands",
+    [
+        ("/admin/sessions/new?set=wards", "/admin/sessions/new?set=wards"),
+        ("https://evil.example/admin/", "/admin/"),
+        ("//evil.example/admin/", "/admin/"),
+    ],
+)
+def test_sign_in_returns_to_the_page_asked_for_and_only_on_this_site(workspace, asked, lands):
+    client = workspace.test_client()
+    page = client.get("/admin/login").get_data(as_text=True)
+    answer = client.post(
+        "/admin/login",
+        query_string={"next": asked},
+        data={"email": "host@x.org", "password": PASSWORD, "csrf_token": token(page)},
+    )
+    assert answer.status_code == 302 and answer.location == lands

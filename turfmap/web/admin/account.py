@@ -33,10 +33,27 @@ def login():
             user = authenticate(session, form.email.data, form.password.data)
             if user is not None:
                 login_user(SignedIn(user))
-                return redirect(url_for("admin.index"))
+                return redirect(_next_page(request.args.get("next")))
         error = "That email and password do not match an active account."
     status = 401 if request.method == "POST" else 200
     return render_template("admin/login.html", form=form, error=error), status
+
+
+def _next_page(asked: str | None) -> str:
+    """Where sign-in was asked for (Flask-Login's ?next=), if it is a workspace
+    page of this site; anything else (another site, //host, a scheme) is not
+    followed.
+
+    >>> _next_page("/admin/sessions/new?set=wards&code=E05001348")
+    '/admin/sessions/new?set=wards&code=E05001348'
+    >>> _next_page("https://evil.example/admin/"), _next_page("//evil.example/x")
+    ('/admin/', '/admin/')
+    >>> _next_page("/admin/\\evil.example")
+    '/admin/'
+    """
+    if asked and asked.startswith("/admin/") and not asked.startswith("//") and "\\" not in asked:
+        return asked
+    return "/admin/"
 
 
 @admin.post("/logout")
