@@ -37,6 +37,7 @@ def measure(url: str) -> dict:
         page.wait_for_selector(".folium-map[data-districts='650']", timeout=30_000)
         interactive = time.perf_counter() - start
         first_load = sum(size for _, size in transferred)
+        before_interactive = list(transferred)
         page.evaluate("window.turfmapInstance.map.setView([53.48, -2.24], 10, {animate: false}); 0")
         page.wait_for_function("window.turfmapInstance.pending === 0")
         page.wait_for_timeout(300)
@@ -51,6 +52,7 @@ def measure(url: str) -> dict:
         "first_load_bytes": first_load,
         "pan_bytes": pan,
         "requests": len(transferred),
+        "largest": sorted(before_interactive, key=lambda t: -t[1]),
     }
 
 
@@ -81,6 +83,11 @@ def run() -> dict:
         f"bytes before interactive: {figures['first_load_bytes'] / 1024:,.0f} KB over "
         f"{figures['requests']} requests (target <= 300 KB; street-level geometry alone "
         f"would be ~{baseline / 1024:,.0f} KB, {baseline / figures['first_load_bytes']:.1f}x)"
+    )
+    largest = figures["largest"]
+    print(
+        "  of which, KB: "
+        + ", ".join(f"{u.rsplit('/', 1)[-1][:40]} {n / 1024:.1f}" for u, n in largest)
     )
     print(f"time to interactive: {figures['interactive_seconds']:.2f} s (target <= 1.5 s)")
     print(f"pan at zoom 10: {figures['pan_bytes'] / 1024:,.0f} KB (target <= 100 KB)")

@@ -14,6 +14,7 @@ from bench import (  # noqa: E402
     bench_import,
     bench_lookup,
     bench_map,
+    bench_phone,
     bench_recommend,
 )
 
@@ -30,6 +31,7 @@ def main() -> None:
         bench_recommend,
         bench_dispatch,
         bench_map,
+        bench_phone,
     ):
         print(f"\n## {module.__name__.split('.')[-1]}")
         module.run()

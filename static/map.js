@@ -12,6 +12,7 @@
   var PALETTE = ["#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154"];
   var BREAKS = [0, 10, 25, 45, 65, 85];
   var NO_DATA = "#d9d9d9";
+  var BAND_ZOOM = [7, 10, 12, 13];  // the highest zoom each band is served for (geometry/bands.py)
   var POSTCODE = /^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s*[0-9][A-Za-z]{2}$/;
 
   function colour(need) {
@@ -222,7 +223,9 @@
   Turfmap.prototype.refresh = function () {
     var self = this, zoom = Math.round(this.map.getZoom());
     var band = zoom <= 7 ? 0 : zoom <= 10 ? 1 : zoom <= 12 ? 2 : 3;
-    var url = this.url(this.config.set, Math.min(zoom, 13), band === 0 ? null : this.map.getBounds());
+    // One zoom per band in the address (the server serves a band for a range of
+    // zooms), so moving between zooms of one band reuses the response.
+    var url = this.url(this.config.set, BAND_ZOOM[band], band === 0 ? null : this.map.getBounds());
     var key = band + "|" + url;
     if (key === this.shown) { this.openPending(); return; }
     this.load(url).then(function (data) {
@@ -235,7 +238,7 @@
       if (self.colourBy === "holder") self.legend.update();
       if (self.fitAfterLoad && data.features.length) {  // the first view, or a new set
         self.fitAfterLoad = false;
-        self.map.fitBounds(self.layer.getBounds(), { padding: [4, 4] });
+        self.map.fitBounds(self.layer.getBounds(), { padding: [4, 4], animate: false });
       }
       self.openPending();
     }).catch(function (err) { self.say("Could not load the map: " + err.message); });

@@ -12,11 +12,14 @@ class Band:
     label: str
     max_zoom: int  # the highest web-map zoom this band is served for
     tolerance_m: float
-    decimals: int  # coordinate decimals when serialised (1e-4 degrees is ~10 m)
+    # Coordinate decimals when serialised (1e-3 degrees is ~110 m, 1e-4 ~10 m): well
+    # under the band's tolerance and under a pixel at its highest zoom (at zoom 7 a
+    # pixel is ~1.2 km), so rounding adds nothing a map could show.
+    decimals: int
 
 
 BANDS = (
-    Band(0, "country", 7, 1500.0, 4),
+    Band(0, "country", 7, 1500.0, 3),
     Band(1, "region", 10, 300.0, 5),
     Band(2, "local", 12, 60.0, 5),
 )
