@@ -3,7 +3,7 @@
 // same facts as text and tables.
 (function () {
   "use strict";
-  var colour = window.TurfmapParties.colour;
+  var colour = window.TurfmapColours.colour;
 
   function drawMap(box) {
     if (typeof L === "undefined") return;

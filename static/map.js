@@ -8,20 +8,14 @@
 (function () {
   "use strict";
 
-  // Colour-blind-safe sequential palette (viridis, reversed: darker = more need).
-  var PALETTE = ["#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154"];
-  var BREAKS = [0, 10, 25, 45, 65, 85];
-  var NO_DATA = "#d9d9d9";
+  var COLOURS = window.TurfmapColours;  // static/colours.js
+  var PALETTE = COLOURS.PALETTE, BREAKS = COLOURS.BREAKS, NO_DATA = COLOURS.NO_DATA;
   var BAND_ZOOM = [7, 10, 12, 13];  // the highest zoom each band is served for (geometry/bands.py)
   var POSTCODE = /^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s*[0-9][A-Za-z]{2}$/;
 
-  function colour(need) {
-    if (need === null || need === undefined) return NO_DATA;
-    for (var i = BREAKS.length - 1; i >= 0; i--) if (need >= BREAKS[i]) return PALETTE[i];
-    return PALETTE[0];
-  }
+  var colour = COLOURS.need;
 
-  var partyColour = window.TurfmapParties.colour;  // static/parties.js
+  var partyColour = COLOURS.colour;
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);

@@ -141,6 +141,9 @@ def test_a_coordinator_signs_in_and_edits_a_district_found_by_name(browser, site
         page = browser.new_page(viewport={"width": width, "height": height})
         sign_in(page, base, "a@x.org")
         assert "districts in wards" in page.inner_text("main")
+        page.wait_for_selector("#region-map[data-drawn]", timeout=20_000)
+        rows = page.locator("#district-table tbody tr").count()
+        assert page.get_attribute("#region-map", "data-drawn") == str(rows)  # theirs, coloured
         page.fill("#filter", "clayton")
         visible = page.locator("#district-table tbody tr:visible")
         assert visible.count() == 1 and "Clayton and Fairweather Green" in visible.inner_text()

@@ -46,6 +46,10 @@ class Overview:
     unstaffed: list[Row] = field(default_factory=list)
     awaiting_review: int = 0
 
+    def remaining(self) -> dict[str, float | None]:
+        """{code: the need still to meet}, for the region's map."""
+        return {row.code: row.remaining for row in self.rows}
+
 
 def editable_sets(index: SpatialIndex, actor: Actor) -> list[str]:
     """The active sets in which ``actor`` may change some district."""
