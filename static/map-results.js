@@ -78,6 +78,11 @@
     this.markOrigin(body.origin, placeName);
     body.recommendations.forEach(function (r, i) { list.appendChild(self.resultItem(r, i + 1)); });
     this.outline(body.recommendations, body.origin);
+    // On a phone the results sit under the map and the form: bring them into view
+    // (the map, with the same districts numbered, is just above).
+    if (window.matchMedia && window.matchMedia("(max-width: 700px)").matches && this.status) {
+      this.status.scrollIntoView({ block: "start" });
+    }
   };
 
   T.prototype.showShare = function () {
