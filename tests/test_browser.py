@@ -160,16 +160,22 @@ def test_hex_view_and_place_search(page, live, backend):
     assert page.locator("#turfmap-results li button").first.inner_text() == "1. Hendon"
 
 
-def test_use_my_location(browser, live):
+@pytest.mark.parametrize("size", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
+def test_use_my_location(browser, live, size):
     context = browser.new_context(
-        geolocation={"latitude": 57.1647, "longitude": -2.1016}, permissions=["geolocation"]
+        geolocation={"latitude": 57.1647, "longitude": -2.1016},
+        permissions=["geolocation"],
+        viewport={"width": size[0], "height": size[1]},
+        is_mobile=size[0] < 700,
     )
     page = context.new_page()
     page.goto(live + "/")
     wait_for_map(page)
     page.click("#turfmap-locate")
-    page.wait_for_selector("#turfmap-results li")
+    page.wait_for_selector(".folium-map[data-outlined]", timeout=20_000)
     assert page.inner_text("#turfmap-status").startswith("You are in Aberdeen North")
+    assert "lat=57.1647" in page.url  # the search is in the address, to share or reload
+    shot(page, f"journey-location-{size[0]}")
     context.close()
 
 
