@@ -7,7 +7,7 @@
 (function () {
   "use strict";
 
-  var T = window.Turfmap, el = T.el;
+  var T = window.Turfmap, el = T.el, t = T.t;
   var SEARCH_KEYS = ["postcode", "lat", "lon", "place", "mode", "max_minutes"];
   var OUTLINE = { color: "#111", weight: 3, fill: true, fillOpacity: 0, opacity: 0.9 };
   var HIGHLIGHT = { color: "#d6336c", weight: 5, opacity: 1 };
@@ -57,11 +57,11 @@
       navigator.share({ title: document.title, url: url }).catch(function () {});
       return;
     }
-    var done = function () { self.say("Link copied: " + url); };
+    var done = function () { self.say(t("link_copied", { url: url })); };
     if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(url).then(done, function () { self.say("Copy this link: " + url); });
+      navigator.clipboard.writeText(url).then(done, function () { self.say(t("copy_link", { url: url })); });
     } else {
-      self.say("Copy this link: " + url);
+      self.say(t("copy_link", { url: url }));
     }
   };
 
@@ -70,10 +70,9 @@
     list.textContent = "";
     this.clearPicked();
     var home = body.district;
-    var where = placeName ? "From " + placeName + ". " :
-      home && home.need !== null ? "You are in " + home.name + " (need " + Math.round(home.need) + "). " : "";
-    this.say(where + body.recommendations.length + " places where your time matters most:" +
-      (body.note ? " " + body.note : ""));
+    var where = placeName ? t("from_place", { place: placeName }) + " " :
+      home && home.need !== null ? t("you_are_in", { district: home.name, need: Math.round(home.need) }) + " " : "";
+    this.say(where + t("results", { count: body.recommendations.length }) + (body.note ? " " + body.note : ""));
     if (!this.config.embed) this.showShare();
     this.markOrigin(body.origin, placeName);
     body.recommendations.forEach(function (r, i) { list.appendChild(self.resultItem(r, i + 1)); });
@@ -88,7 +87,7 @@
   T.prototype.showShare = function () {
     var self = this, button = document.getElementById("turfmap-share");
     if (button) { button.hidden = false; return; }
-    button = el("button", { type: "button", id: "turfmap-share", "class": "turfmap-share" }, "Share this search");
+    button = el("button", { type: "button", id: "turfmap-share", "class": "turfmap-share" }, t("share"));
     button.addEventListener("click", function () { self.share(); });
     this.results.parentNode.insertBefore(button, this.results);
   };
@@ -112,23 +111,24 @@
     var sessions = r.sessions || [];
     sessions.forEach(function (s) {
       var line = el("p", { "class": "session" });
-      line.appendChild(el("span", {}, s.title + ": " + new Date(s.starts_at).toLocaleString([], {
+      var when = new Date(s.starts_at).toLocaleString([], {
         weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit"
-      }) + ", " + s.free_places + " of " + s.capacity + " places free "));
-      line.appendChild(this.sessionLink(s, "take-place", "Take a place"));
+      });
+      line.appendChild(el("span", {}, t("offer", { title: s.title, when: when, free: s.free_places, capacity: s.capacity }) + " "));
+      line.appendChild(this.sessionLink(s, "take-place", t("take_place")));
       box.appendChild(line);
     }, this);
     if (!sessions.length) {
-      box.appendChild(el("p", { "class": "no-sessions" }, "No session is planned here yet."));
+      box.appendChild(el("p", { "class": "no-sessions" }, t("no_session_yet")));
       if (r.contact) box.appendChild(this.contactLine(r.contact));
       var host = this.config.host_url + "?set=" + encodeURIComponent(r.set) + "&code=" + encodeURIComponent(r.code);
-      box.appendChild(el("a", { "class": "host-link", href: host, target: "_top" }, "Host a session here"));
+      box.appendChild(el("a", { "class": "host-link", href: host, target: "_top" }, t("host_here")));
     }
     return box;
   };
 
   T.prototype.contactLine = function (contact) {
-    var line = el("p", { "class": "contact" }, (contact.text || "Contact the organisers") + ": ");
+    var line = el("p", { "class": "contact" }, (contact.text || t("contact_organisers")) + ": ");
     var safe = /^(https?:|mailto:|tel:)/i.test(contact.link || "");
     if (safe) line.appendChild(el("a", { href: contact.link, target: "_blank", rel: "noopener" }, contact.link.replace(/^mailto:|^tel:/, "")));
     return line;
@@ -148,7 +148,7 @@
     var marker = L.circleMarker([origin.lat, origin.lon], {
       radius: 9, color: "#111", weight: 3, fillColor: "#fff", fillOpacity: 1, pane: "picked"
     });
-    marker.bindTooltip(function () { return el("span", {}, "You start here" + (placeName ? ": " + placeName : "")); });
+    marker.bindTooltip(function () { return el("span", {}, t("you_start_here") + (placeName ? ": " + placeName : "")); });
     this.picked.addLayer(marker);
     this.fitAfterLoad = false;  // the search's view, not the whole set's, even if drawn later
     this.map.flyTo([origin.lat, origin.lon], Math.max(this.map.getZoom(), 9), { duration: 0.5 });

@@ -26,6 +26,14 @@
 
   function pct(x) { return (x * 100).toFixed(1) + "%"; }
 
+  // The page's words (templates/map_strings.html, in its language); {name} marks a value.
+  var STRINGS = JSON.parse((document.getElementById("turfmap-strings") || {}).textContent || "{}");
+  function t(key, values) {
+    return (STRINGS[key] || key).replace(/\{(\w+)\}/g, function (whole, name) {
+      return values && name in values ? String(values[name]) : whole;
+    });
+  }
+
   function Turfmap(map, config) {
     this.map = map;
     this.config = config;
@@ -59,6 +67,7 @@
   }
 
   Turfmap.el = el;
+  Turfmap.t = t;
 
   Turfmap.prototype.style = function (feature) {
     var focus = this.config.focus && feature.id === this.config.focus;
@@ -85,7 +94,7 @@
     var p = feature.properties;
     this.byCode[feature.id] = layer;
     layer.bindTooltip(function () {
-      return el("span", {}, p.name + (p.need === null ? "" : " — need " + Math.round(p.need)));
+      return el("span", {}, p.need === null ? p.name : t("need_tooltip", { name: p.name, need: Math.round(p.need) }));
     }, { sticky: true });
     // No auto-pan: moving the map would reload the layer and close the popup.
     layer.bindPopup(this.popup.bind(this, feature), { autoPan: false, maxWidth: 320 });
@@ -97,19 +106,19 @@
     var box = el("div", { "class": "turfmap-popup", "data-code": feature.id });
     box.appendChild(el("h3", {}, p.name));
     var rows = [
-      ["Need", p.need === null ? "not set" : Math.round(p.need) + " / 100"],
-      ["Held by", p.winner || "unknown"],
-      ["Majority", p.majority === null ? "—" : p.majority.toLocaleString()],
-      ["Margin", p.target_margin === null ? "—" :
-        (p.target_status === "hold" ? "ahead by " : "behind by ") + pct(Math.abs(p.target_margin))],
-      ["Need updated", p.need_updated || "—"]
+      [t("need"), p.need === null ? t("not_set") : Math.round(p.need) + " / 100"],
+      [t("held_by"), p.winner || t("unknown")],
+      [t("majority"), p.majority === null ? "—" : p.majority.toLocaleString()],
+      [t("margin"), p.target_margin === null ? "—" :
+        t(p.target_status === "hold" ? "ahead_by" : "behind_by", { margin: pct(Math.abs(p.target_margin)) })],
+      [t("need_updated"), p.need_updated || "—"]
     ];
     var table = el("dl", {});
     rows.forEach(function (r) { table.appendChild(el("dt", {}, r[0])); table.appendChild(el("dd", {}, r[1])); });
     box.appendChild(table);
-    box.appendChild(el("p", { "class": "turfmap-sessions" }, "Upcoming sessions: loading…"));
+    box.appendChild(el("p", { "class": "turfmap-sessions" }, t("sessions_loading")));
     var link = el("a", { href: this.config.page_base + "/d/" + encodeURIComponent(feature.id), target: "_top" },
-      "District page");
+      t("district_page"));
     box.appendChild(link);
     return box;
   };
@@ -127,13 +136,13 @@
       .then(function (r) { return r.json(); })
       .then(function (d) {
         var sessions = d.sessions || [];
-        target.textContent = sessions.length ? "" : "No upcoming sessions.";
+        target.textContent = sessions.length ? "" : t("no_upcoming");
         sessions.slice(0, 3).forEach(function (s) {
           target.appendChild(self.sessionLink(s, "turfmap-session",
-            s.title + " — " + new Date(s.starts_at).toLocaleString() + " (" + s.free_places + " places free)"));
+            t("session_line", { title: s.title, when: new Date(s.starts_at).toLocaleString(), free: s.free_places })));
         });
       })
-      .catch(function () { target.textContent = "Sessions could not be loaded."; });
+      .catch(function () { target.textContent = t("sessions_failed"); });
   };
 
   Turfmap.prototype.addLegend = function (map) {
@@ -154,8 +163,8 @@
   };
 
   Turfmap.prototype.needLegend = function (box) {
-    box.setAttribute("aria-label", "Legend: darker districts need volunteers more");
-    box.appendChild(el("strong", {}, "Need for volunteers"));
+    box.setAttribute("aria-label", t("legend_need_label"));
+    box.appendChild(el("strong", {}, t("legend_need")));
     for (var i = BREAKS.length - 1; i >= 0; i--) {
       box.appendChild(swatchRow(PALETTE[i], BREAKS[i] + (i === BREAKS.length - 1 ? "+" : "–" + BREAKS[i + 1])));
     }
@@ -165,14 +174,14 @@
   Turfmap.prototype.partyLegend = function (box) {
     var counts = {};
     this.layer.eachLayer(function (layer) {
-      var party = layer.feature.properties.winner || "no result";
+      var party = layer.feature.properties.winner || t("no_result");
       counts[party] = (counts[party] || 0) + 1;
     });
     var parties = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a]; });
-    box.setAttribute("aria-label", "Legend: which party holds each district");
-    box.appendChild(el("strong", {}, "Who holds it"));
+    box.setAttribute("aria-label", t("legend_holder_label"));
+    box.appendChild(el("strong", {}, t("legend_holder")));
     parties.slice(0, 12).forEach(function (party) {
-      var fill = party === "no result" ? NO_DATA : partyColour(party);
+      var fill = party === t("no_result") ? NO_DATA : partyColour(party);
       box.appendChild(swatchRow(fill, party + " (" + counts[party] + ")"));
     });
   };
@@ -235,7 +244,7 @@
         self.map.fitBounds(self.layer.getBounds(), { padding: [4, 4], animate: false });
       }
       self.openPending();
-    }).catch(function (err) { self.say("Could not load the map: " + err.message); });
+    }).catch(function (err) { self.say(t("map_failed", { error: err.message })); });
     if (this.config.ward_set && zoom >= 13) {
       this.load(this.url(this.config.ward_set, zoom, this.map.getBounds())).then(function (data) {
         self.wards.clearLayers();
@@ -255,17 +264,17 @@
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       var text = form.elements.postcode.value.trim();
-      if (!text) { self.say("Type a postcode or a place first."); return; }
+      if (!text) { self.say(t("type_first")); return; }
       if (POSTCODE.test(text)) { self.search("postcode=" + encodeURIComponent(text)); return; }
       self.findPlace(text);
     });
     var locate = document.getElementById("turfmap-locate");
     if (locate) locate.addEventListener("click", function () {
-      if (!navigator.geolocation) { self.say("Your browser cannot share its location."); return; }
-      self.say("Finding you…");
+      if (!navigator.geolocation) { self.say(t("no_geolocation")); return; }
+      self.say(t("finding_you"));
       navigator.geolocation.getCurrentPosition(function (pos) {
         self.search("lat=" + pos.coords.latitude.toFixed(5) + "&lon=" + pos.coords.longitude.toFixed(5));
-      }, function () { self.say("Location was not shared."); });
+      }, function () { self.say(t("location_refused")); });
     });
   };
 
@@ -277,10 +286,10 @@
       .then(function (res) {
         if (!res.ok) { self.say(res.body.error.message); return; }
         var place = res.body.places[0];
-        if (!place) { self.say("No postcode or place called “" + text + "” was found."); return; }
+        if (!place) { self.say(t("no_place", { text: text })); return; }
         self.search("lat=" + place.lat + "&lon=" + place.lon, place.name);
       })
-      .catch(function (err) { self.say("Search failed: " + err.message); });
+      .catch(function (err) { self.say(t("search_failed", { error: err.message })); });
   };
 
   Turfmap.prototype.search = function (origin, placeName, options) {
@@ -288,16 +297,16 @@
     if (!(options && options.remember === false) && self.remember) self.remember(origin, placeName);
     var query = origin + "&mode=" + form.elements.mode.value + "&max_minutes=" + form.elements.max_minutes.value +
       (this.config.set_fixed ? "&set=" + encodeURIComponent(this.config.set) : "");
-    self.say("Searching…");
+    self.say(t("searching"));
     self.busy(1);
     fetch(this.api + "/recommend?" + query)
       .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
       .then(function (res) {
-        if (!res.ok) { self.say(res.body.error ? res.body.error.message : "Search failed."); return; }
+        if (!res.ok) { self.say(res.body.error ? res.body.error.message : t("search_failed", { error: res.status })); return; }
         self.showSet(res.body.set);
         self.showResults(res.body, placeName);
       })
-      .catch(function (err) { self.say("Search failed: " + err.message); })
+      .catch(function (err) { self.say(t("search_failed", { error: err.message })); })
       .finally(function () { self.busy(-1); });
   };
 

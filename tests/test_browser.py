@@ -376,3 +376,15 @@ def test_a_phone_of_320_pixels_scrolls_only_down_and_its_targets_are_big(browser
     ]
     assert small == []
     context.close()
+
+
+def test_the_map_in_welsh_says_its_own_words_too(browser, live, backend):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(live + "/?lang=cy&postcode=AB10%201XG")
+    page.wait_for_selector(".folium-map[data-outlined]", timeout=20_000)
+    assert page.inner_text("#turfmap-status").startswith("Rydych chi yn Aberdeen South")
+    assert page.inner_text(".turfmap-legend").startswith("Angen gwirfoddolwyr")
+    assert page.locator("a.host-link").first.inner_text() == "Cynnal sesiwn yma"
+    shot(page, f"welsh-phone-{backend.name}")
+    context.close()
