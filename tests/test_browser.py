@@ -45,6 +45,15 @@ def test_postcode_search_lists_ranked_results_and_opens_a_popup(page, live, back
     assert "Aberdeen North" in popup.inner_text()
     shot(page, f"search-{backend.name}")
     assert page.errors == []
+    page.set_viewport_size({"width": 390, "height": 844})  # the same journey on a phone
+    page.goto(live + "/")
+    wait_for_map(page)
+    page.fill("#postcode", "ab10 1an")
+    page.press("#postcode", "Enter")
+    page.wait_for_selector(".folium-map[data-outlined]", timeout=20_000)
+    assert page.locator("#turfmap-results li button").first.inner_text() == "1. Aberdeen North"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, f"search-phone-{backend.name}")
 
 
 def test_bad_postcode_is_explained(page, live):
