@@ -40,9 +40,9 @@ def login():
 
 
 def _next_page(asked: str | None) -> str:
-    """Where sign-in was asked for (Flask-Login's ?next=), if it is a workspace
-    page of this site; anything else (another site, //host, a scheme) is not
-    followed.
+    r"""Where sign-in was asked for (Flask-Login's ?next=), if it is a workspace
+    page of this site; anything else (another site, //host, a scheme, a backslash
+    that some browsers read as a slash) is not followed.
 
     >>> _next_page("/admin/sessions/new?set=wards&code=E05001348")
     '/admin/sessions/new?set=wards&code=E05001348'
