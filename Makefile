@@ -29,9 +29,10 @@ test: setup
 	$(BIN)/python -m pytest
 
 # The inner loop: SQLite only, without the browser, real-server and generated-request
-# tests (marked slow). `make test` still runs everything, as CI does.
+# tests (marked slow), spread over the machine's cores (pytest-xdist). `make test`
+# still runs everything, one test at a time, as CI does.
 test-fast: setup
-	TURFMAP_TEST_BACKENDS=sqlite $(BIN)/python -m pytest -m "not slow and not postgis" -q
+	TURFMAP_TEST_BACKENDS=sqlite $(BIN)/python -m pytest -m "not slow and not postgis" -q -n auto
 
 lint: setup
 	$(BIN)/ruff check .
