@@ -50,19 +50,9 @@ def district(set_slug: str, code: str):
             else:
                 return redirect(url_for("admin.district", set_slug=set_slug, code=code))
         page = _district_page(session, set_slug, code)
-    form.base_id.data = page["base_id"]
     status = 409 if conflict else 400 if problem else 200
     contact_form = ContactForm(formdata=None, obj=page["contact"])
-    return render_template(
-        "admin/district.html",
-        form=form,
-        revert=TokenOnly(),
-        conflict=conflict,
-        problem=problem,
-        contact_form=contact_form,
-        contact_problem=None,
-        **page,
-    ), status
+    return _page(page, form, contact_form, status, conflict=conflict, problem=problem)
 
 
 @admin.post("/needs/<set_slug>/<code>/revert/<int:need_id>")
@@ -128,15 +118,18 @@ def contact(set_slug: str, code: str):
             return redirect(url_for("admin.district", set_slug=set_slug, code=code))
     with services().db.session() as session:
         page = _district_page(session, set_slug, code)
-    need_form = NeedForm(formdata=None)
+    return _page(page, NeedForm(formdata=None), form, 400, contact_problem=problem)
+
+
+def _page(page, need_form, contact_form, status, **problems):
+    """The district's workspace page, with both forms and whatever was refused."""
     need_form.base_id.data = page["base_id"]
+    shown = {"conflict": None, "problem": None, "contact_problem": None} | problems
     return render_template(
         "admin/district.html",
         form=need_form,
         revert=TokenOnly(),
-        conflict=None,
-        problem=None,
-        contact_form=form,
-        contact_problem=problem,
+        contact_form=contact_form,
+        **shown,
         **page,
-    ), 400
+    ), status
