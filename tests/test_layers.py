@@ -19,11 +19,12 @@ MAY_USE = {
     "inputs": {"store"},
     "scoring": set(),
     "travel": set(),
+    "turf": set(),
     "spatial": {"store"},
     "layouts": {"inputs"},
     "pipeline": {"store", "inputs", "scoring", "layouts"},
     "recommend": {"store", "spatial", "scoring", "travel"},
-    "coordination": {"store", "inputs", "spatial", "scoring", "recommend", "pipeline"},
+    "coordination": {"store", "inputs", "spatial", "scoring", "recommend", "pipeline", "turf"},
     "lookup": {"store", "spatial", "scoring", "recommend", "coordination"},
     "extensions": {"store", "spatial", "scoring", "travel", "recommend"},
     "web": {
@@ -38,6 +39,7 @@ MAY_USE = {
         "extensions",
     },  # fmt: skip
     "cli": None,  # the command line may use anything
+    "cli_doorstep": None,
     "__init__": {"extensions", "web"},
 }
 

@@ -261,6 +261,11 @@ def import_sessions_command(path, set_slug, host, approve, commit):
     click.echo(report.render())
 
 
+from turfmap.cli_doorstep import register as _register_doorstep  # noqa: E402
+
+_register_doorstep(main, import_group, _database, _friendly_errors)
+
+
 @main.group("generations")
 def generations_group():
     """List and activate boundary generations."""

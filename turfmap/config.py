@@ -219,6 +219,19 @@ SETTINGS: tuple[Setting, ...] = (
         "base URL serving the source files by name, instead of the publishers",
     ),
     Setting(
+        "TURFMAP_WALK_METRES_PER_MINUTE",
+        "75",
+        _number(10, 300),
+        "canvassers' walking speed between doors, for a turf's estimated minutes "
+        "(75 m a minute is 4.5 km/h)",
+    ),
+    Setting(
+        "TURFMAP_MINUTES_PER_DOOR",
+        "1.5",
+        _number(0, 30),
+        "minutes spent at each door, for a turf's estimated minutes",
+    ),
+    Setting(
         "TURFMAP_INDEX_CHECK_SECONDS",
         "5",
         _number(0, 3600),

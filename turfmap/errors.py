@@ -58,6 +58,13 @@ class Forbidden(TurfmapError):
     code = "forbidden"
 
 
+class Gone(TurfmapError):
+    """Something that existed and has lapsed: an expired walk link."""
+
+    status = 410
+    code = "expired"
+
+
 class Conflict(TurfmapError):
     """Someone else changed the thing since the user loaded it."""
 

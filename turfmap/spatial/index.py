@@ -203,6 +203,21 @@ class SpatialIndex:
         hits = candidates[inside]
         return [self.districts[i] for i in sorted(hits)]
 
+    def place_points(self, lons, lats) -> list[dict[str, IndexedDistrict]]:
+        """For many points at once (an import of doors): the district each falls in,
+        by set. A point on a border goes to the first of its neighbours by row.
+
+        A point in no district of a set has no entry for that set."""
+        points = shapely.points(np.column_stack([lons, lats]))
+        placed: list[dict[str, IndexedDistrict]] = [{} for _ in range(len(points))]
+        if not self.districts:
+            return placed
+        point_rows, district_rows = self._tree.query(points, predicate="intersects")
+        for p, d in sorted(zip(point_rows.tolist(), district_rows.tolist(), strict=True)):
+            district = self.districts[d]
+            placed[p].setdefault(district.set_slug, district)
+        return placed
+
     def nearest(self, lon: float, lat: float, k: int = 5, **options) -> list[Nearby]:
         """The ``k`` districts with the nearest edge, nearest first; ``options`` as
         for nearest_reach()."""

@@ -346,3 +346,8 @@ class StateVersion(Base):
 
     name: Mapped[str] = mapped_column(String(20), primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# The doorstep's tables live in their own module; importing it here registers them
+# on Base.metadata wherever the models are loaded.
+from turfmap.store import turf_models  # noqa: E402, F401

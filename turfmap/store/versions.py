@@ -32,6 +32,8 @@ KIND_OF_TABLE = {
     "election_results": NEEDS,
     "needs": NEEDS,
     "district_contacts": NEEDS,  # the board carries each district's contact
+    "canvass_progress": NEEDS,  # doors knocked lower the need (scoring/need.py)
+    "doors": NEEDS,  # ... as a share of the district's doors
     "canvass_sessions": ACTIVITY,
     "rsvps": ACTIVITY,
     "commitments": ACTIVITY,

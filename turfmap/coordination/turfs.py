@@ -1,0 +1,139 @@
+"""Cutting a district into turfs and storing them (turf/cut.py does the cutting).
+
+A new cut replaces the district's turfs that nobody holds yet; turfs already
+handed out, and their doors, are left as they are. Every cut is in the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from turfmap.coordination import audit
+from turfmap.errors import InputError, NotFound
+from turfmap.store import doorstep
+from turfmap.store.db import Database
+from turfmap.store.queries import get_set
+from turfmap.store.turf_models import Turf, TurfDoor
+from turfmap.turf.cut import CutPlan, Streets, WalkPace, cut_doors
+
+MIN_TARGET, MAX_TARGET = 10, 500
+STREET_MARGIN_DEG = 0.005  # ~500 m: streets just outside the line still join doors inside
+
+
+@dataclass
+class CutReport:
+    set_slug: str
+    code: str
+    target: int
+    plan: CutPlan
+    turf_ids: list[int] = field(default_factory=list)
+    kept: int = 0  # turfs already handed out, left as they were
+    replaced: int = 0
+
+    def render(self) -> str:
+        sizes = sorted(len(t.doors) for t in self.plan.turfs)
+        doors = sum(sizes)
+        lines = [
+            f"turfs for {self.code} in {self.set_slug!r}: {len(sizes)} turfs of about "
+            f"{self.target} doors from {doors:,} doors "
+            f"(smallest {sizes[0]}, median {sizes[len(sizes) // 2]}, largest {sizes[-1]})",
+            *(f"  {note}" for note in self.plan.notes),
+        ]
+        if self.replaced or self.kept:
+            lines.append(
+                f"  {self.replaced} unassigned turf(s) replaced; {self.kept} handed out kept"
+            )
+        for number, turf in enumerate(self.plan.turfs, 1):
+            lines.append(
+                f"  turf {number}: {len(turf.doors)} doors, {turf.metres / 1000:.1f} km "
+                f"{'in straight lines' if self.plan.street_blind else 'along the streets'}, "
+                f"about {turf.minutes:.0f} minutes (estimate)"
+            )
+        return "\n".join(lines)
+
+
+def cut_district(
+    db: Database,
+    *,
+    set_slug: str,
+    code: str,
+    target: int,
+    author: str,
+    pace: WalkPace | None = None,
+    start_lonlat: tuple[float, float] | None = None,
+) -> CutReport:
+    if not MIN_TARGET <= target <= MAX_TARGET:
+        raise InputError(
+            f"--doors {target}: a turf holds {MIN_TARGET} to {MAX_TARGET} doors (60-120 is usual)"
+        )
+    with db.session() as session:
+        boundary_set = get_set(session, set_slug)
+        district = doorstep.active_district_in_set(session, boundary_set.id, code)
+        if district is None:
+            raise NotFound(f"no district {code!r} in the active generation of {set_slug!r}")
+        held = doorstep.doors_in_held_turfs(session, boundary_set.id, code)
+        doors = [
+            d for d in doorstep.doors_placed_in(session, boundary_set.id, code) if d.id not in held
+        ]
+        kept = len(doorstep.district_turfs(session, boundary_set.id, code, held_only=True))
+        area = district.geometry.buffer(STREET_MARGIN_DEG)
+        edges, barriers = doorstep.streets_within(session, area)
+    if not doors:
+        raise InputError(
+            f"{code} has no doors to cut"
+            + (" that are not in a turf already handed out" if held else "")
+            + f": import them first (turfmap import doors FILE --set {set_slug})"
+        )
+    streets = None
+    if edges:
+        streets = Streets(
+            [e.geometry for e in edges],
+            np.array([e.u for e in edges]),
+            np.array([e.v for e in edges]),
+            np.array([e.major for e in edges]),
+            [b.geometry for b in barriers],
+        )
+    lonlat = np.array([(d.lon, d.lat) for d in doors])
+    plan = cut_doors(
+        lonlat, district.geometry, target, streets, start_lonlat=start_lonlat, pace=pace
+    )
+    report = CutReport(set_slug, code, target, plan, kept=kept)
+    with db.transaction() as session:
+        report.replaced = doorstep.replace_unassigned_turfs(session, boundary_set.id, code)
+        first = doorstep.next_turf_number(session, boundary_set.id, code)
+        for number, turf in enumerate(plan.turfs, first):
+            row = Turf(
+                set_id=boundary_set.id,
+                district_code=code,
+                number=number,
+                doors_target=target,
+                door_count=len(turf.doors),
+                route_metres=turf.metres,
+                minutes_estimate=turf.minutes,
+                street_blind=plan.street_blind,
+                status="unassigned",
+                created_by=author,
+                geometry=turf.outline,
+                route=turf.route,
+            )
+            session.add(row)
+            session.flush()
+            session.add_all(
+                TurfDoor(turf_id=row.id, door_id=doors[i].id, position=position)
+                for position, i in enumerate(turf.doors)
+            )
+            report.turf_ids.append(row.id)
+        audit.record(
+            session,
+            author,
+            "turfs.cut",
+            f"{set_slug}/{code}",
+            doors_target=target,
+            turfs=len(plan.turfs),
+            doors=len(doors),
+            street_blind=plan.street_blind,
+            replaced=report.replaced,
+        )
+    return report
