@@ -6,16 +6,18 @@ and admin. (The need-editing routes are in test_admin.py.)"""
 from __future__ import annotations
 
 import io
+import uuid
 from datetime import UTC, datetime
 
 import pytest
 
 from tests.conftest import UK, services_of
-from tests.workspace import SEAT_B, WARD_A, WHO, any_token, session_fields, signed_in
+from tests.workspace import SEAT_B, WARD_A, WHO, any_token, inside, session_fields, signed_in
 from turfmap.coordination import sessions as canvassing
 from turfmap.coordination.permissions import Actor
 from turfmap.coordination.session_fields import parse_session
 from turfmap.coordination.uploads import stage
+from turfmap.store.turf_models import Turf
 
 ADMIN = Actor("admin@x.org", "admin")
 
@@ -155,6 +157,67 @@ def commitment_api(app, client, email):
     return client.post("/api/v1/commitments", json={"token": token})
 
 
+def ward_a_turf(app) -> int:
+    """Thirty doors around ward A's middle, cut into turfs of ten (street-blind)."""
+    from turfmap.coordination.doors import import_doors
+    from turfmap.coordination.turfs import cut_district
+    from turfmap.store import doorstep
+    from turfmap.store.queries import get_set
+
+    with services_of(app).db.session() as session:
+        made = doorstep.district_turfs(session, get_set(session, "wards").id, WARD_A)
+    if made:  # the matrix asks once for each kind of user
+        return made[0].id
+    lat, lon = inside(app, "wards", WARD_A)
+    rows = "".join(f"{lat + (i % 6) * 2e-4},{lon + (i // 6) * 3e-4}\n" for i in range(30))
+    path = app.config["TURFMAP_CACHE_DIR"] / "ward-doors.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("lat,lon\n" + rows)
+    import_doors(services_of(app).db, path, set_slug="wy", commit=True)
+    report = cut_district(services_of(app).db, set_slug="wards", code=WARD_A, target=10,
+                          author="admin@x.org")  # fmt: skip
+    return report.turf_ids[0]
+
+
+def on_turf(method, suffix, **data):
+    def call(app, client, email):
+        turf_id = ward_a_turf(app)
+        path = f"/admin/turfs/{turf_id}/{suffix}"
+        if method == "get":
+            return client.get(path)
+        return client.post(path, data=data | {"csrf_token": any_token(client)})
+
+    return call
+
+
+def correct_outcome(app, client, email):
+    from turfmap.coordination import canvass
+    from turfmap.web.clock import today
+
+    turf_id = ward_a_turf(app)
+    with services_of(app).db.transaction() as session:
+        now = datetime.now(UTC)
+        token, _ = canvass.issue_link(session, session.get(Turf, turf_id), by="t", now=now)
+    with services_of(app).db.transaction() as session, app.app_context():
+        walk = canvass.open_walk(session, token, now)
+        door = canvass.walk_data(session, walk)["doors"][0]["id"]
+        item = {"id": str(uuid.uuid4()), "door": door, "outcome": "spoke", "at": now.isoformat()}
+        stored = canvass.record_outcomes(session, walk, [item], now, today())["stored"][0]
+    data = {"outcome": "not_in", "support": "", "csrf_token": any_token(client)}
+    return client.post(f"/admin/outcomes/{stored}/correct", data=data)
+
+
+def turfs_of_ward(suffix="", method="get"):
+    def call(app, client, email):
+        ward_a_turf(app)
+        path = f"/admin/turfs/wards/{WARD_A}{suffix}"
+        if method == "get":
+            return client.get(path)
+        return client.post(path, data={"doors": "12", "csrf_token": any_token(client)})
+
+    return call
+
+
 #            anonymous, host, coordinator A, coordinator B, admin
 MATRIX = [
     ("sign out", post("/admin/logout"), (302, 302, 302, 302, 302)),
@@ -185,6 +248,18 @@ MATRIX = [
     ("activate", post("/admin/generations/wy/1/activate"), (302, 403, 403, 403, 302)),
     ("RSVP (public API)", rsvp_api, (201, 201, 201, 201, 201)),
     ("commitment (public API)", commitment_api, (201, 201, 201, 201, 201)),
+    ("ward A's turfs", turfs_of_ward(), (302, 403, 200, 403, 200)),
+    ("ward A's turf map", turfs_of_ward(".geojson"), (302, 403, 200, 403, 200)),
+    ("cut ward A", turfs_of_ward("/cut", "post"), (302, 403, 302, 403, 302)),
+    ("ward A's outcomes CSV", turfs_of_ward("/outcomes.csv"), (302, 403, 200, 403, 200)),
+    (
+        "hand a turf to no session",
+        on_turf("post", "assign", session_id=""),
+        (302, 403, 302, 403, 302),
+    ),
+    ("new walk link", on_turf("post", "link"), (302, 403, 302, 403, 302)),
+    ("walk sheet", on_turf("get", "sheet.pdf"), (302, 403, 200, 403, 200)),
+    ("correct an outcome", correct_outcome, (302, 403, 302, 403, 302)),
 ]
 
 

@@ -33,6 +33,7 @@ MAY_USE = {
         "spatial",
         "scoring",
         "travel",
+        "turf",
         "recommend",
         "coordination",
         "lookup",

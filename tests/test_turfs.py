@@ -4,11 +4,13 @@ streets (the street-blind fallback)."""
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 import shapely
 from sqlalchemy import select
 
-from tests.conftest import Cli, make_app, services_of, snapshot
+from tests.conftest import UK, Cli, make_app, services_of, snapshot
 from tests.doorstep import ABERDEEN, RUTLAND, SET, load_doorstep
 from turfmap.store.models import AuditEvent
 from turfmap.store.turf_models import Door, Turf, TurfDoor
@@ -22,16 +24,10 @@ def cut(backend, tmp_path_factory):
     cli = Cli(app)
     load_doorstep(cli, directory)
     postcodes = directory / "postcodes.csv"
-    with open(postcodes, "w") as handle:
-        handle.write("postcode\n")
-        import csv
-
-        from tests.conftest import UK
-
-        rows = csv.DictReader(open(UK / "onspd_sample_aberdeen_postcodes.csv"))
-        handle.writelines(
-            f"{r['pcds']}\n" for r in rows if not r["doterm"] and r["pcon"] == ABERDEEN[1]
-        )
+    with open(UK / "onspd_sample_aberdeen_postcodes.csv", newline="") as source:
+        rows = csv.DictReader(source)
+        wanted = [r["pcds"] for r in rows if not r["doterm"] and r["pcon"] == ABERDEEN[1]]
+    postcodes.write_text("postcode\n" + "".join(f"{code}\n" for code in wanted))
     cli.ok("import", "doors", postcodes, "--set", SET, "--commit")
     reports = {
         RUTLAND: cli.ok("turfs", "cut", "--set", SET, "--district", RUTLAND, "--doors", 80),

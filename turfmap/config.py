@@ -232,6 +232,12 @@ SETTINGS: tuple[Setting, ...] = (
         "minutes spent at each door, for a turf's estimated minutes",
     ),
     Setting(
+        "TURFMAP_WALK_LINK_DAYS",
+        "3",
+        _number(0.01, 60),
+        "how long a turf's walk link works after it is handed out, in days",
+    ),
+    Setting(
         "TURFMAP_INDEX_CHECK_SECONDS",
         "5",
         _number(0, 3600),

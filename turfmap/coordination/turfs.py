@@ -16,7 +16,7 @@ from turfmap.store import doorstep
 from turfmap.store.db import Database
 from turfmap.store.queries import get_set
 from turfmap.store.turf_models import Turf, TurfDoor
-from turfmap.turf.cut import CutPlan, Streets, WalkPace, cut_doors
+from turfmap.turf.cut import CutPlan, Streets, WalkPace, cut_doors, walk_turf
 
 MIN_TARGET, MAX_TARGET = 10, 500
 STREET_MARGIN_DEG = 0.005  # ~500 m: streets just outside the line still join doors inside
@@ -86,18 +86,15 @@ def cut_district(
             + (" that are not in a turf already handed out" if held else "")
             + f": import them first (turfmap import doors FILE --set {set_slug})"
         )
-    streets = None
-    if edges:
-        streets = Streets(
-            [e.geometry for e in edges],
-            np.array([e.u for e in edges]),
-            np.array([e.v for e in edges]),
-            np.array([e.major for e in edges]),
-            [b.geometry for b in barriers],
-        )
+    streets = _streets(edges, barriers)
     lonlat = np.array([(d.lon, d.lat) for d in doors])
     plan = cut_doors(
-        lonlat, district.geometry, target, streets, start_lonlat=start_lonlat, pace=pace
+        lonlat,
+        district.geometry,
+        target,
+        streets,
+        start_lonlat=start_lonlat,
+        pace=pace or WalkPace(),
     )
     report = CutReport(set_slug, code, target, plan, kept=kept)
     with db.transaction() as session:
@@ -137,3 +134,29 @@ def cut_district(
             replaced=report.replaced,
         )
     return report
+
+
+def _streets(edges, barriers) -> Streets | None:
+    if not edges:
+        return None
+    return Streets(
+        [e.geometry for e in edges],
+        np.array([e.u for e in edges]),
+        np.array([e.v for e in edges]),
+        np.array([e.major for e in edges]),
+        [b.geometry for b in barriers],
+    )
+
+
+def walk_from_meeting_point(session, turf: Turf, lon: float, lat: float, pace: WalkPace) -> None:
+    """Order the turf's walk from a session's meeting point (in the caller's
+    transaction): the doors' positions in the walk, the route and its minutes."""
+    district = doorstep.active_district_in_set(session, turf.set_id, turf.district_code)
+    doors = doorstep.turf_doors(session, turf.id)
+    if district is None or not doors:
+        return
+    edges, barriers = doorstep.streets_within(session, district.geometry.buffer(STREET_MARGIN_DEG))
+    lonlat = np.array([(d.lon, d.lat) for d in doors])
+    plan = walk_turf(lonlat, district.geometry, _streets(edges, barriers), (lon, lat), pace=pace)
+    doorstep.reorder_turf(session, turf.id, [doors[i].id for i in plan.doors])
+    turf.route, turf.route_metres, turf.minutes_estimate = plan.route, plan.metres, plan.minutes

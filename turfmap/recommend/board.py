@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
@@ -18,6 +18,7 @@ import numpy as np
 
 from turfmap.clock import today_in
 from turfmap.scoring.need import (
+    COVERAGE_DAYS,
     NeedInputs,
     NeedScore,
     NeedWeights,
@@ -25,7 +26,7 @@ from turfmap.scoring.need import (
     assess,
     need_reason,
 )
-from turfmap.store import queries, versions
+from turfmap.store import doorstep, queries, versions
 from turfmap.store.db import Database
 from turfmap.store.refreshing import Refreshing
 
@@ -198,6 +199,7 @@ def build_board(session, day: date, weights: NeedWeights) -> NeedBoard:
         statements = queries.latest_coordinator_needs(session, boundary_set.id)
         committed = queries.committed_counts(session, boundary_set.id, day)
         contacts = queries.district_contacts(session, boundary_set.id)
+        covered = _coverage(session, boundary_set.id, day)
         sessions: dict[str, list[SessionInfo]] = {}
         for item, booked in queries.upcoming_sessions(session, boundary_set.id, now):
             sessions.setdefault(item.district_code, []).append(_session_info(item, booked))
@@ -212,6 +214,7 @@ def build_board(session, day: date, weights: NeedWeights) -> NeedBoard:
                 committed=committed.get(district.code, 0),
                 valid_votes=result.valid_votes if result else None,
                 contest=result.contest if result else None,
+                covered=covered.get(district.code, 0.0),
             )
             districts[(boundary_set.slug, district.code)] = DistrictNeed(
                 boundary_set.slug,
@@ -228,6 +231,14 @@ def build_board(session, day: date, weights: NeedWeights) -> NeedBoard:
                 contacts.get(district.code),
             )
     return NeedBoard(day, weights, districts, sorted(top_level))
+
+
+def _coverage(session, set_id: int, day: date) -> dict[str, float]:
+    """Share of each district's imported doors knocked in the last COVERAGE_DAYS."""
+    since = day - timedelta(days=COVERAGE_DAYS - 1)
+    totals = doorstep.door_totals(session, set_id)
+    knocked = doorstep.doors_covered(session, set_id, since)
+    return {code: knocked[code] / totals[code] for code in knocked if totals.get(code)}
 
 
 def _override(current, latest_statement) -> Override | None:

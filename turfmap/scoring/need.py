@@ -28,6 +28,14 @@ MARGIN_SCALE = 0.20
 PLACES_PER_1000_ELECTORS = 1.0
 TURNOUT_WHERE_UNKNOWN = 0.6
 MIN_CAPACITY = 5
+# Doors knocked count against the need (issue 20): a district whose imported doors
+# have all been knocked in the last COVERAGE_DAYS keeps (1 - COVERAGE_WEIGHT) of its
+# remaining need, a half-covered one 1 - COVERAGE_WEIGHT / 2, and so on. Not to
+# zero: a second round (people who were out, get-out-the-vote) still needs people,
+# and the coordinator can say so with a need of their own. Only districts with
+# doors imported are affected: without doors there is nothing to measure.
+COVERAGE_DAYS = 28
+COVERAGE_WEIGHT = 0.75
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,7 @@ class NeedInputs:
     committed: int = 0  # RSVPs and accepted recommendations for the day
     valid_votes: int | None = None  # the size to go by where the electorate is unknown
     contest: str | None = None  # what the result is from: "the 2024 presidential race"
+    covered: float = 0.0  # share of the district's doors knocked in the last COVERAGE_DAYS
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,16 @@ class NeedScore:
 # How late balance() turns down: the k in (1 - e^(k(f-1))) / (1 - e^-k).
 BALANCE_STEEPNESS = 6.0
 _BALANCE_SCALE = 1.0 - math.exp(-BALANCE_STEEPNESS)
+
+
+def coverage_factor(covered: float) -> float:
+    """How much of the remaining need is left once ``covered`` (0-1) of the
+    district's doors have been knocked recently.
+
+    >>> coverage_factor(0.0), coverage_factor(0.5), coverage_factor(1.0), coverage_factor(3.0)
+    (1.0, 0.625, 0.25, 0.25)
+    """
+    return 1.0 - COVERAGE_WEIGHT * min(max(covered, 0.0), 1.0)
 
 
 def balance(filled):
@@ -262,6 +281,11 @@ def assess(inputs: NeedInputs, today: date, *, weights: NeedWeights = DEFAULT_WE
         reason += f" (A coordinator's note expired on {override.expires}.)"
     free = max(capacity - inputs.committed, 0)
     remaining = score * free / capacity if capacity else 0.0
+    if inputs.covered > 0:
+        remaining *= coverage_factor(inputs.covered)
+        reason += (
+            f" {inputs.covered:.0%} of its doors were knocked in the last {COVERAGE_DAYS} days."
+        )
     age = (today - based_on).days if based_on else None
     return NeedScore(
         score,

@@ -198,3 +198,12 @@ def door_totals(session: Session, set_id: int) -> dict[str, int]:
         .group_by(DoorDistrict.district_code)
     )
     return dict(rows.all())
+
+
+def reorder_turf(session: Session, turf_id: int, door_ids: list[int]) -> None:
+    """The turf's doors in a new walking order."""
+    rows = {
+        r.door_id: r for r in session.scalars(select(TurfDoor).where(TurfDoor.turf_id == turf_id))
+    }
+    for position, door_id in enumerate(door_ids):
+        rows[door_id].position = position

@@ -174,6 +174,34 @@ def _finish(plan, xy, area, pace, back, notes) -> CutPlan:
     return CutPlan(turfs, STREET_BLIND in notes, notes)
 
 
+def walk_turf(
+    doors_lonlat: np.ndarray,
+    district,
+    streets: Streets | None,
+    start_lonlat: tuple[float, float],
+    *,
+    pace: WalkPace,
+    seconds: float = 0.5,
+) -> TurfPlan:
+    """One turf's walk again, from a new start (the meeting point of the session it
+    was given to); its doors and outline stay as they were (``outline`` is None)."""
+    centre = district.representative_point()
+    forward, back = local_projection(centre.x, centre.y)
+    xy = shapely.get_coordinates(project(shapely.points(np.asarray(doors_lonlat)), forward))
+    start = np.array(forward.transform(*start_lonlat))
+    if streets is None or not len(streets.lines):
+        walk = walk_points(xy, start, seconds=seconds)
+    else:
+        network = streets.network(forward)
+        edges, offsets, _ = network.snap(shapely.points(xy))
+        units = make_units(edges, offsets, max(2, len(xy) // 8))
+        walk = walk_units(network, units, _place_of(network, start), seconds=seconds)
+    route = None if walk.line is None else project(walk.line, back)
+    return TurfPlan(
+        walk.doors, walk.metres, pace.minutes(walk.metres, len(walk.doors)), None, route
+    )
+
+
 def cut_kmeans(network: Network, xy: np.ndarray, parts: int, *, seconds: float = 0.2):
     """The benchmark's baseline: k-means clusters of the doors, each walked the
     same way as a street-aware turf (its doors grouped by street segment)."""

@@ -27,6 +27,7 @@ def register_web(app: Flask) -> None:
     from turfmap.web import api_sessions, api_volunteer, session_pages  # noqa: F401  (routes)
     from turfmap.web.api import api
     from turfmap.web.pages import pages
+    from turfmap.web.walk import walk
 
     guard.install_converters(app)
     app.json = OrjsonProvider(app)
@@ -42,6 +43,7 @@ def register_web(app: Flask) -> None:
     _install_api_limit(app)
     app.register_blueprint(api)
     app.register_blueprint(pages)
+    app.register_blueprint(walk)
     app.register_blueprint(admin_module.admin)
     admin_module.install(app)
     headers.install(app)

@@ -10,12 +10,18 @@ from flask import Response, current_app, flash, redirect, render_template, url_f
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
+from turfmap.coordination import canvass
 from turfmap.coordination import sessions as canvassing
-from turfmap.errors import Conflict, InputError
+from turfmap.errors import Conflict, Forbidden, InputError
 from turfmap.extensions import services
 from turfmap.web.api_sessions import limit_rsvps
 from turfmap.web.ical import CalendarEvent, calendar
 from turfmap.web.pages import pages
+from turfmap.web.ratelimit import client, limits
+
+
+class TurfForm(FlaskForm):
+    contact = StringField("The email or phone you gave for your place")
 
 
 class RsvpForm(FlaskForm):
@@ -45,9 +51,37 @@ def session_page(session_id: int):
         else:
             flash(f"You have a place. {left} place(s) left.")
             return redirect(url_for("pages.session_page", session_id=session_id))
+    return _session_page(session_id, form, error=error, status=status)
+
+
+def _session_page(session_id, form, *, status=200, **shown):
     with services().db.session() as session:
         detail = canvassing.public_detail(session, session_id)
-    return render_template("session.html", s=detail, form=form, error=error), status
+        turfs_left = canvass.turfs_left(session, session_id)
+    page = {"error": None, "turf_error": None} | shown
+    return render_template("session.html", s=detail, form=form, turf_form=TurfForm(),
+                           turfs_left=turfs_left, **page), status  # fmt: skip
+
+
+@pages.post("/s/<int:session_id>/turf")
+def session_turf(session_id: int):
+    """A volunteer with a place takes one of the session's turfs and goes to its walk."""
+    form = TurfForm()
+    if not form.validate():
+        raise InputError("the form has expired or was not sent from this site; reload it")
+    # Claims are counted apart from sign-ups, at the same rate: a contact is tried here,
+    # so trying many from one address is what the limit stops.
+    limits().hit(current_app.config["TURFMAP_RSVP_LIMIT"], "turf-claim", client(), "turf claims")
+    try:
+        with services().db.transaction() as session:
+            canvassing.public_detail(session, session_id)  # approved sessions only
+            token, _, _ = canvass.claim(session, session_id, form.contact.data or "",
+                                        datetime.now(UTC),
+                                        current_app.config["TURFMAP_WALK_LINK_DAYS"])  # fmt: skip
+    except (Forbidden, Conflict) as refused:
+        return _session_page(session_id, RsvpForm(formdata=None), turf_error=refused.message,
+                             status=refused.status)  # fmt: skip
+    return redirect(url_for("walk.walk_page", token=token))
 
 
 @pages.get("/s/<int:session_id>.ics")

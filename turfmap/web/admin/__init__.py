@@ -19,6 +19,7 @@ admin = Blueprint("admin", __name__, url_prefix="/admin")
 CSRF_EXEMPT = (
     "turfmap.web.api_volunteer.commit",
     "turfmap.web.api_sessions.rsvp",
+    "turfmap.web.walk.walk_outcomes",  # the walk link in the address is the credential
 )
 
 
@@ -91,7 +92,8 @@ from turfmap.web.admin import (  # noqa: E402
     boundaries,
     needs,
     sessions,
+    turfs,
     uploads,
 )
 
-__all__ = ["account", "audit_view", "boundaries", "needs", "sessions", "uploads"]
+__all__ = ["account", "audit_view", "boundaries", "needs", "sessions", "turfs", "uploads"]
