@@ -158,6 +158,9 @@ def test_a_walk_link_grants_its_turf_and_stores_each_outcome_once(world):
     retry = client.post(f"/walk/{link}/outcomes", json={"outcomes": batch})  # the phone retries
     assert retry.get_json() == {"stored": [], "already": sorted(o["id"] for o in batch)}
     assert stored_outcomes(world) == before + 10
+    with services_of(world).db.session() as session:
+        logged = session.scalars(select(AuditEvent).where(AuditEvent.action == "outcomes.record"))
+        assert [e.detail["stored"] for e in logged][-1] == 10  # the retry wrote nothing
     other = next(t for t in turfs(world) if t.id != turfs(world)[2].id)
     with services_of(world).db.session() as session:
         foreign = session.scalar(select(TurfDoor.door_id).where(TurfDoor.turf_id == other.id))

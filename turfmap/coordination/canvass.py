@@ -218,6 +218,9 @@ def record_outcomes(session, walk: Walk, items: list, now: datetime, today) -> d
         if not knocked_today:
             _count_door(session, turf, today)
     _update_status(session, turf)
+    if fresh:
+        audit.record(session, f"walk-link:{walk.link.id}", "outcomes.record", f"turf {turf.id}",
+                     stored=len(fresh), repeated=len(seen))  # fmt: skip
     return {"stored": [p["id"] for p in fresh], "already": sorted(seen)}
 
 
