@@ -29,6 +29,7 @@ class CutReport:
     target: int
     plan: CutPlan
     turf_ids: list[int] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)  # as stored: after the turfs kept
     kept: int = 0  # turfs already handed out, left as they were
     replaced: int = 0
 
@@ -45,7 +46,8 @@ class CutReport:
             lines.append(
                 f"  {self.replaced} unassigned turf(s) replaced; {self.kept} handed out kept"
             )
-        for number, turf in enumerate(self.plan.turfs, 1):
+        numbers = self.numbers or range(1, len(self.plan.turfs) + 1)
+        for number, turf in zip(numbers, self.plan.turfs, strict=True):
             lines.append(
                 f"  turf {number}: {len(turf.doors)} doors, {turf.metres / 1000:.1f} km "
                 f"{'in straight lines' if self.plan.street_blind else 'along the streets'}, "
@@ -68,72 +70,70 @@ def cut_district(
         raise InputError(
             f"--doors {target}: a turf holds {MIN_TARGET} to {MAX_TARGET} doors (60-120 is usual)"
         )
+    found = _inputs(db, set_slug, code)
+    lonlat = np.array([(d.lon, d.lat) for d in found.doors])
+    plan = cut_doors(lonlat, found.area, target, found.streets, start_lonlat=start_lonlat,
+                     pace=pace or WalkPace())  # fmt: skip
+    report = CutReport(set_slug, code, target, plan, kept=found.kept)
+    with db.transaction() as session:
+        report.replaced = doorstep.replace_unassigned_turfs(session, found.set_id, code)
+        first = doorstep.next_turf_number(session, found.set_id, code)
+        for number, turf in enumerate(plan.turfs, first):
+            report.turf_ids.append(_store(session, found, number, turf, plan, target, author))
+        report.numbers = list(range(first, first + len(plan.turfs)))
+        audit.record(session, author, "turfs.cut", f"{set_slug}/{code}", doors_target=target,
+                     turfs=len(plan.turfs), doors=len(found.doors),
+                     street_blind=plan.street_blind, replaced=report.replaced)  # fmt: skip
+    return report
+
+
+@dataclass
+class _CutInputs:
+    set_id: int
+    code: str
+    area: object  # the district's outline
+    doors: list
+    kept: int
+    streets: Streets | None
+
+
+def _inputs(db: Database, set_slug: str, code: str) -> _CutInputs:
+    """The district, its doors not in a turf already handed out, and its streets."""
     with db.session() as session:
         boundary_set = get_set(session, set_slug)
         district = doorstep.active_district_in_set(session, boundary_set.id, code)
         if district is None:
             raise NotFound(f"no district {code!r} in the active generation of {set_slug!r}")
         held = doorstep.doors_in_held_turfs(session, boundary_set.id, code)
-        doors = [
-            d for d in doorstep.doors_placed_in(session, boundary_set.id, code) if d.id not in held
-        ]
+        placed = doorstep.doors_placed_in(session, boundary_set.id, code)
+        doors = [d for d in placed if d.id not in held]
         kept = len(doorstep.district_turfs(session, boundary_set.id, code, held_only=True))
-        area = district.geometry.buffer(STREET_MARGIN_DEG)
-        edges, barriers = doorstep.streets_within(session, area)
+        edges, barriers = doorstep.streets_within(
+            session, district.geometry.buffer(STREET_MARGIN_DEG)
+        )
     if not doors:
         raise InputError(
             f"{code} has no doors to cut"
             + (" that are not in a turf already handed out" if held else "")
             + f": import them first (turfmap import doors FILE --set {set_slug})"
         )
-    streets = _streets(edges, barriers)
-    lonlat = np.array([(d.lon, d.lat) for d in doors])
-    plan = cut_doors(
-        lonlat,
-        district.geometry,
-        target,
-        streets,
-        start_lonlat=start_lonlat,
-        pace=pace or WalkPace(),
+    return _CutInputs(boundary_set.id, code, district.geometry, doors, kept,
+                      _streets(edges, barriers))  # fmt: skip
+
+
+def _store(session, found: _CutInputs, number: int, turf, plan, target: int, author: str) -> int:
+    row = Turf(set_id=found.set_id, district_code=found.code, number=number,
+               doors_target=target, door_count=len(turf.doors), route_metres=turf.metres,
+               minutes_estimate=turf.minutes, street_blind=plan.street_blind,
+               status="unassigned", created_by=author, geometry=turf.outline,
+               route=turf.route)  # fmt: skip
+    session.add(row)
+    session.flush()
+    session.add_all(
+        TurfDoor(turf_id=row.id, door_id=found.doors[i].id, position=position)
+        for position, i in enumerate(turf.doors)
     )
-    report = CutReport(set_slug, code, target, plan, kept=kept)
-    with db.transaction() as session:
-        report.replaced = doorstep.replace_unassigned_turfs(session, boundary_set.id, code)
-        first = doorstep.next_turf_number(session, boundary_set.id, code)
-        for number, turf in enumerate(plan.turfs, first):
-            row = Turf(
-                set_id=boundary_set.id,
-                district_code=code,
-                number=number,
-                doors_target=target,
-                door_count=len(turf.doors),
-                route_metres=turf.metres,
-                minutes_estimate=turf.minutes,
-                street_blind=plan.street_blind,
-                status="unassigned",
-                created_by=author,
-                geometry=turf.outline,
-                route=turf.route,
-            )
-            session.add(row)
-            session.flush()
-            session.add_all(
-                TurfDoor(turf_id=row.id, door_id=doors[i].id, position=position)
-                for position, i in enumerate(turf.doors)
-            )
-            report.turf_ids.append(row.id)
-        audit.record(
-            session,
-            author,
-            "turfs.cut",
-            f"{set_slug}/{code}",
-            doors_target=target,
-            turfs=len(plan.turfs),
-            doors=len(doors),
-            street_blind=plan.street_blind,
-            replaced=report.replaced,
-        )
-    return report
+    return row.id
 
 
 def _streets(edges, barriers) -> Streets | None:
