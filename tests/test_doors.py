@@ -84,7 +84,10 @@ def test_csv_by_position_grid_and_postcode_with_duplicates_merged(app, seats, tm
     assert {d.voters for d in doors if d.uprn} == {2}
 
 
-def test_geojson_footprints_become_doors_at_their_representative_point(app, seats, tmp_path):
+@pytest.mark.parametrize(("suffix", "driver"), [("geojson", "GeoJSON"), ("gpkg", "GPKG")])
+def test_footprints_become_doors_at_their_representative_point(
+    app, seats, tmp_path, suffix, driver
+):
     import geopandas as gpd
     import shapely
 
@@ -96,8 +99,8 @@ def test_geojson_footprints_become_doors_at_their_representative_point(app, seat
         for r in rows
     ]
     frame = gpd.GeoDataFrame({"uprn": [f"7{i}" for i in range(5)]}, geometry=squares, crs=4326)
-    frame.to_file(tmp_path / "buildings.geojson", driver="GeoJSON")
-    report = seats.ok("import", "doors", tmp_path / "buildings.geojson", "--set", SET, "--commit")
+    frame.to_file(tmp_path / f"buildings.{suffix}", driver=driver)
+    report = seats.ok("import", "doors", tmp_path / f"buildings.{suffix}", "--set", SET, "--commit")
     assert "5 features read: 5 doors" in report
     with services_of(app).db.session() as session:
         door = session.scalar(select(Door).where(Door.uprn == "70"))
