@@ -192,17 +192,16 @@ def on_turf(method, suffix, **data):
 
 def correct_outcome(app, client, email):
     from turfmap.coordination import canvass
-    from turfmap.web.clock import today
 
     turf_id = ward_a_turf(app)
     with services_of(app).db.transaction() as session:
         now = datetime.now(UTC)
         token, _ = canvass.issue_link(session, session.get(Turf, turf_id), by="t", now=now)
-    with services_of(app).db.transaction() as session, app.app_context():
+    with services_of(app).db.transaction() as session:
         walk = canvass.open_walk(session, token, now)
         door = canvass.walk_data(session, walk)["doors"][0]["id"]
         item = {"id": str(uuid.uuid4()), "door": door, "outcome": "spoke", "at": now.isoformat()}
-        stored = canvass.record_outcomes(session, walk, [item], now, today())["stored"][0]
+        stored = canvass.record_outcomes(session, walk, [item], now, "Europe/London")["stored"][0]
     data = {"outcome": "not_in", "support": "", "csrf_token": any_token(client)}
     return client.post(f"/admin/outcomes/{stored}/correct", data=data)
 

@@ -246,3 +246,20 @@ def test_doors_knocked_lower_the_need_and_coordinators_see_and_correct_them(worl
     assert "<td>done" in page and "Latest outcomes" in page
     csv_text = coordinator.get(f"/admin/turfs/{SET}/{RUTLAND}/outcomes.csv").get_data(as_text=True)
     assert f",moved,,{row.recorded_at.isoformat()},{COORDINATOR},{target}" in csv_text
+
+
+def test_a_door_knocked_offline_yesterday_counts_for_yesterday(world):
+    from zoneinfo import ZoneInfo
+
+    client = world.test_client()
+    link = walk_link(world, turfs(world)[7].id)
+    door = client.get(f"/walk/{link}/turf.json").get_json()["doors"][0]["id"]
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    item = outcome(door) | {"at": yesterday.isoformat()}
+    assert client.post(f"/walk/{link}/outcomes", json={"outcomes": [item]}).status_code == 200
+    again = outcome(door) | {"at": (yesterday + timedelta(minutes=5)).isoformat()}
+    client.post(f"/walk/{link}/outcomes", json={"outcomes": [again]})  # same door, same day
+    day = yesterday.astimezone(ZoneInfo(world.config["TURFMAP_TIMEZONE"])).date()
+    with services_of(world).db.session() as session:
+        row = session.get(CanvassProgress, (turfs(world)[7].set_id, RUTLAND, day))
+    assert row is not None and row.doors == 1

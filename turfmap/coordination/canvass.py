@@ -10,6 +10,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -190,16 +191,18 @@ def latest_outcomes(session, turf_id: int) -> dict[int, str]:
     return dict(rows.all())
 
 
-def record_outcomes(session, walk: Walk, items: list, now: datetime, today) -> dict:
+def record_outcomes(session, walk: Walk, items: list, now: datetime, tz: str) -> dict:
     """Store the phone's outcomes; an id seen before is acknowledged, not stored again.
-    Every item is checked before any is written: one bad item refuses the batch."""
+    Every item is checked before any is written: one bad item refuses the batch.
+    A door counts as knocked once a day, on the day (in the campaign's time zone
+    ``tz``) it was knocked, not the day a phone that was offline sent it."""
     if not isinstance(items, list) or not items:
         raise InputError("'outcomes' must be a non-empty list")
     if len(items) > MAX_BATCH:
         raise InputError(f"at most {MAX_BATCH} outcomes in one upload, not {len(items)}")
     turf = walk.turf
     doors = set(session.scalars(select(TurfDoor.door_id).where(TurfDoor.turf_id == turf.id)))
-    parsed = [_parse_outcome(item, i, doors, now) for i, item in enumerate(items)]
+    parsed = [_parse_outcome(item, i, doors, now, tz) for i, item in enumerate(items)]
     ids = [p["id"] for p in parsed]
     if len(set(ids)) != len(ids):
         raise InputError("outcomes: the same id appears twice in one upload")
@@ -209,14 +212,18 @@ def record_outcomes(session, walk: Walk, items: list, now: datetime, today) -> d
         knocked_today = session.scalar(
             select(func.count())
             .select_from(DoorOutcome)
-            .where(DoorOutcome.door_id == p["door_id"], DoorOutcome.recorded_at >= p["day_start"])
+            .where(
+                DoorOutcome.door_id == p["door_id"],
+                DoorOutcome.recorded_at >= p["day_start"],
+                DoorOutcome.recorded_at < p["day_start"] + timedelta(days=1),
+            )
         )
         session.add(DoorOutcome(id=p["id"], turf_id=turf.id, door_id=p["door_id"],
                                 outcome=p["outcome"], support=p["support"],
                                 recorded_at=p["recorded_at"], received_at=now))  # fmt: skip
         session.flush()
         if not knocked_today:
-            _count_door(session, turf, today)
+            _count_door(session, turf, p["day"])
     _update_status(session, turf)
     if fresh:
         audit.record(session, f"walk-link:{walk.link.id}", "outcomes.record", f"turf {turf.id}",
@@ -224,7 +231,7 @@ def record_outcomes(session, walk: Walk, items: list, now: datetime, today) -> d
     return {"stored": [p["id"] for p in fresh], "already": sorted(seen)}
 
 
-def _parse_outcome(item, index: int, doors: set[int], now: datetime) -> dict:
+def _parse_outcome(item, index: int, doors: set[int], now: datetime, tz: str) -> dict:
     where = f"outcomes[{index}]"
     if not isinstance(item, dict):
         raise InputError(f"{where}: must be an object")
@@ -249,9 +256,10 @@ def _parse_outcome(item, index: int, doors: set[int], now: datetime) -> dict:
     at = at.astimezone(UTC)
     if at > now + timedelta(minutes=10) or at < now - timedelta(days=30):
         raise InputError(f"{where}.at: {item.get('at')!r} is not within the last 30 days")
-    start = at.replace(hour=0, minute=0, second=0, microsecond=0)
+    local = at.astimezone(ZoneInfo(tz))
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
     return {"id": ident.lower(), "door_id": door, "outcome": outcome, "support": support,
-            "recorded_at": at, "day_start": start}  # fmt: skip
+            "recorded_at": at, "day_start": start, "day": local.date()}  # fmt: skip
 
 
 def _count_door(session, turf: Turf, today) -> None:

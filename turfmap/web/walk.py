@@ -22,7 +22,6 @@ from flask import (
 from turfmap.coordination import canvass
 from turfmap.errors import InputError
 from turfmap.extensions import services
-from turfmap.web.clock import today
 from turfmap.web.walk_sheet import walk_sheet_pdf
 
 walk = Blueprint("walk", __name__)
@@ -65,7 +64,11 @@ def walk_outcomes(token: str):
         raise InputError('the body must be a JSON object: {"outcomes": [...]}')
     with services().db.transaction() as session:
         stored = canvass.record_outcomes(
-            session, _open(session, token), body.get("outcomes"), datetime.now(UTC), today()
+            session,
+            _open(session, token),
+            body.get("outcomes"),
+            datetime.now(UTC),
+            current_app.config["TURFMAP_TIMEZONE"],
         )
     return jsonify(stored)
 
