@@ -79,11 +79,15 @@ def test_ten_doors_recorded_offline_are_stored_exactly_once(served, browser):
         page.locator("#door").get_by_role(
             "button", name="Not in" if n % 3 else "Spoke to them"
         ).click()
-    page.wait_for_selector("#sync.waiting")
-    assert "10 outcome(s) waiting" in page.inner_text("#sync")
+    # The status is written once the tenth outcome is safely in IndexedDB.
+    page.wait_for_function(
+        "document.getElementById('sync').textContent.startsWith('10 outcome(s) waiting')"
+    )
     page.reload()  # offline: the page and the turf come from the service worker's cache
-    page.wait_for_function("window.turfmapWalkReady === true")
-    assert "10 outcome(s) waiting" in page.inner_text("#sync")
+    page.wait_for_function(
+        "window.turfmapWalkReady === true"
+        " && document.getElementById('sync').textContent.startsWith('10 outcome(s) waiting')"
+    )
     assert page.locator(".door-list li.done").count() == 10
     shot(page, "walk-phone-offline")
     assert stored(app) == before
