@@ -11,7 +11,7 @@
   var COLOURS = window.TurfmapColours;  // static/colours.js
   var PALETTE = COLOURS.PALETTE, BREAKS = COLOURS.BREAKS, NO_DATA = COLOURS.NO_DATA;
   var BAND_ZOOM = [7, 10, 12, 13];  // the highest zoom each band is served for (geometry/bands.py)
-  var POSTCODE = /^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s*[0-9][A-Za-z]{2}$/;
+  var EARLY = window.TurfmapEarly;  // static/map-early.js, inlined in the page
 
   var colour = COLOURS.need;
 
@@ -54,7 +54,9 @@
     });
     this.colourBy = "need";
     this.legend = this.addLegend(map);
-    this.fitAfterLoad = !config.focus;  // the first view: the districts, filling the map
+    this.overview = this.adoptOverview(map);
+    // The first view: the districts, filling the map (the page's drawing has set it).
+    this.fitAfterLoad = !config.focus && !this.overview;
     map.on("moveend", this.refresh.bind(this));
     this.refresh();
     this.bindForm();
@@ -76,6 +78,23 @@
       color: focus ? "#000" : "#ffffff", weight: focus ? 2.5 : 0.6,
       fillColor: this.colourBy === "holder" ? partyColour(p.winner) : colour(p.need), fillOpacity: 0.75
     };
+  };
+
+  // The page's own drawing of the districts (map-early.js coloured it) goes into the
+  // map, under everything else, and sets the first view; the map's shapes replace it.
+  Turfmap.prototype.adoptOverview = function (map) {
+    var drawing = document.getElementById("turfmap-overview");
+    if (!drawing) return null;
+    var bounds = JSON.parse(drawing.getAttribute("data-bounds"));
+    drawing.setAttribute("preserveAspectRatio", "none");
+    map.fitBounds(bounds, { padding: [4, 4], animate: false });
+    // Drawn for this first view: magnified more than 4x it would show shapes that
+    // are not there, so closer in only the map's own shapes are drawn.
+    var firstZoom = map.getZoom();
+    map.on("zoomend", function () {
+      drawing.style.visibility = map.getZoom() > firstZoom + 2 ? "hidden" : "";
+    });
+    return L.svgOverlay(drawing, bounds, { interactive: false }).addTo(map);
   };
 
   Turfmap.prototype.bindColouring = function () {
@@ -238,6 +257,7 @@
       self.byCode = {};
       self.layer.addData(data);
       self.map.getContainer().setAttribute("data-districts", String(data.features.length));
+      if (self.overview) { self.map.removeLayer(self.overview); self.overview = null; }
       if (self.colourBy === "holder") self.legend.update();
       if (self.fitAfterLoad && data.features.length) {  // the first view, or a new set
         self.fitAfterLoad = false;
@@ -265,7 +285,7 @@
       e.preventDefault();
       var text = form.elements.postcode.value.trim();
       if (!text) { self.say(t("type_first")); return; }
-      if (POSTCODE.test(text)) { self.search("postcode=" + encodeURIComponent(text)); return; }
+      if (EARLY.POSTCODE.test(text)) { self.search("postcode=" + encodeURIComponent(text)); return; }
       self.findPlace(text);
     });
     var locate = document.getElementById("turfmap-locate");
@@ -281,8 +301,7 @@
   // Not a postcode: look the words up among district names, then search from there.
   Turfmap.prototype.findPlace = function (text) {
     var self = this;
-    fetch(this.api + "/places?q=" + encodeURIComponent(text))
-      .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+    EARLY.getJSON(EARLY.placesURL(text))
       .then(function (res) {
         if (!res.ok) { self.say(res.body.error.message); return; }
         var place = res.body.places[0];
@@ -295,12 +314,10 @@
   Turfmap.prototype.search = function (origin, placeName, options) {
     var self = this, form = document.getElementById("turfmap-search");
     if (!(options && options.remember === false) && self.remember) self.remember(origin, placeName);
-    var query = origin + "&mode=" + form.elements.mode.value + "&max_minutes=" + form.elements.max_minutes.value +
-      (this.config.set_fixed ? "&set=" + encodeURIComponent(this.config.set) : "");
+    var url = EARLY.recommendURL(origin, form.elements.mode.value, form.elements.max_minutes.value);
     self.say(t("searching"));
     self.busy(1);
-    fetch(this.api + "/recommend?" + query)
-      .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+    EARLY.getJSON(url)
       .then(function (res) {
         if (!res.ok) { self.say(res.body.error ? res.body.error.message : t("search_failed", { error: res.status })); return; }
         self.showSet(res.body.set);

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import gzip
+import json
+import re
+from html import unescape
 
 import pytest
+
+from turfmap import lookup
+from turfmap.extensions import services
+from turfmap.web.clock import board
 
 
 @pytest.fixture
@@ -12,16 +19,40 @@ def client(uk_app):
     return uk_app.test_client()
 
 
-def test_map_page_references_geometry_by_url_only(client):
+def test_map_page_is_one_request_until_it_is_usable(client):
+    """On a slow phone every request costs seconds (bench/bench_phone.py): the page
+    carries its styles, its first script and a coarse drawing of the districts;
+    nothing it refers to holds up that first drawing, and the map's own shapes
+    still come by URL."""
     page = client.get("/")
     assert page.status_code == 200 and page.mimetype == "text/html"
     html = page.get_data(as_text=True)
     assert "/static/vendor/leaflet/leaflet.js" in html  # served here, not from a CDN
     assert "cdn" not in html.lower()
-    assert '"coordinates"' not in html and len(page.data) < 20_000
+    assert '"coordinates"' not in html
+    assert len(gzip.compress(page.data, 6)) < 30_000  # well under a second of Slow 3G
+    assert html.count("<path d=") == 650
+    assert len(json.loads(unescape(re.search(r'data-needs="([^"]*)"', html)[1]))) == 650
+    assert re.findall(r"<script src=", html) == []  # every script deferred, or inline
+    assert re.findall(r'<link rel="stylesheet"(?![^>]*media="print")', html) == []
+    assert "TurfmapEarly" in html and "TurfmapColours" in html  # inlined
     assert '"set": "westminster-2024"' in html
     assert 'id="turfmap-search"' in html and 'aria-live="polite"' in html
     assert "user-scalable=no" not in html
+
+
+def test_the_pages_drawing_is_coloured_as_the_map(uk_app, client):
+    """The drawing's needs are the map's, district by district, and it covers the UK."""
+    features = client.get("/api/v1/sets/westminster-2024/districts.geojson?zoom=5").get_json()
+    on_the_map = {f["id"]: f["properties"]["need"] for f in features["features"]}
+    with uk_app.app_context():
+        index = services().spatial.get()
+        with services().db.session() as session:
+            drawing = lookup.map_overview(session, index, board(), "westminster-2024")
+    assert dict(zip(drawing["codes"], drawing["needs"], strict=True)) == on_the_map
+    assert len(drawing["paths"]) == 650 and all(drawing["paths"])
+    (south, west), (north, east) = drawing["bounds"]
+    assert 49.0 < south < 50.0 and 60.8 < north < 61.5 and -9.0 < west < -8.0 and 1.7 < east < 2.2
 
 
 def test_district_page_and_its_json_twin(client):

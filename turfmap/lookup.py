@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 from turfmap.coordination.sessions import upcoming_in_district
 from turfmap.errors import InputError, NotFound, shown
 from turfmap.geometry.bands import BANDS, FULL_DETAIL_DECIMALS, band_for_zoom
 from turfmap.geometry.geojson import geojson_geometry
+from turfmap.geometry.overview import overview
 from turfmap.postcode import normalise_postcode
 from turfmap.recommend.board import DistrictNeed, NeedBoard
 from turfmap.spatial.index import SpatialIndex
@@ -219,6 +222,40 @@ def map_sets(session, index: SpatialIndex, requested: str | None) -> tuple[str |
     if requested and requested not in children:
         children[requested] = None
     return main, children
+
+
+# {index: {set slug: Overview or None}}: a drawing lasts as long as the index it was
+# drawn from (a newly activated generation brings a new index, so a new drawing).
+_OVERVIEWS: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def map_overview(session, index: SpatialIndex, board: NeedBoard, slug: str) -> dict | None:
+    """The set's districts drawn for the map page itself (geometry/overview.py),
+    with each one's need today in the same order; None where the set has no
+    drawing (no country-band shapes, or too many districts)."""
+    drawings = _OVERVIEWS.get(index)
+    if drawings is None:
+        drawings = _OVERVIEWS[index] = {}
+    if slug not in drawings:
+        members = [d for d in index.districts if d.set_slug == slug]
+        shapes = queries.shapes_for(session, [d.id for d in members], BANDS[0].number)
+        ok = members and all(d.id in shapes for d in members)
+        drawn = overview([shapes[d.id] for d in members]) if ok else None
+        drawings[slug] = (drawn, [d.code for d in members]) if drawn else None
+    if drawings[slug] is None:
+        return None
+    drawing, codes = drawings[slug]
+    return {
+        "view_box": drawing.view_box,
+        "bounds": drawing.bounds,
+        "paths": drawing.paths,
+        "codes": codes,
+        "needs": [_shown_score(board.get(slug, code)) for code in codes],
+    }
+
+
+def _shown_score(entry: DistrictNeed | None) -> float | None:
+    return None if entry is None else entry.shown_score()
 
 
 def map_state(session) -> str:

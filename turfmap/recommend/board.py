@@ -65,6 +65,11 @@ class DistrictNeed:
     election: str | None = None  # what the result-based need rests on
     contact: dict | None = None  # how volunteers reach its organisers: {"link", "text"}
 
+    def shown_score(self) -> float | None:
+        """The need score as the map shows it (summary()["score"], without the
+        rest of the summary: the map page colours every district with it)."""
+        return None if self.need.source == "none" else round(self.need.score, 1)
+
     def summary(self) -> dict | None:
         """The district's need today as every reader shows it (the map, the
         district page and its JSON, point lookups, the workspace): the one place
@@ -80,7 +85,7 @@ class DistrictNeed:
             if self.inputs.result_date is not None:
                 updated = self.inputs.result_date.isoformat()
         return {
-            "score": round(need.score, 1),
+            "score": self.shown_score(),
             "remaining": round(need.remaining, 1),
             "capacity": need.capacity,
             "capacity_source": need.capacity_source,

@@ -11,7 +11,7 @@ from turfmap.errors import InputError, shown
 from turfmap.extensions import services
 from turfmap.web.charts import need_steps
 from turfmap.web.clock import board
-from turfmap.web.mappage import folium_parts
+from turfmap.web.mappage import folium_parts, inlined
 
 pages = Blueprint("pages", __name__)
 
@@ -39,6 +39,10 @@ def _map_page(*, embed: bool):
         main, children = lookup.map_sets(session, index, requested)
         if focus:
             lookup.district_detail(session, board(), focus)  # 404 for an unknown code
+        # The first view in the page itself, unless the map opens on one district.
+        overview = None
+        if main and not focus:
+            overview = lookup.map_overview(session, index, board(), main)
     config = {
         "api": url_for("api.sets").rsplit("/sets", 1)[0],
         "page_base": "",
@@ -63,6 +67,8 @@ def _map_page(*, embed: bool):
         theme=theme,
         config=config,
         folium=folium_parts(tiles=current_app.config["TURFMAP_TILES"]),
+        overview=overview,
+        inlined=inlined,
     )
 
 
