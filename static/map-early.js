@@ -29,7 +29,8 @@
 
     recommendURL: function (origin, mode, maxMinutes) {
       return config.api + "/recommend?" + origin + "&mode=" + mode + "&max_minutes=" + maxMinutes +
-        (config.set_fixed ? "&set=" + encodeURIComponent(config.set) : "");
+        (config.set_fixed ? "&set=" + encodeURIComponent(config.set) : "") +
+        (config.language && config.language !== "en" ? "&lang=" + config.language : "");
     },
 
     placesURL: function (text) { return config.api + "/places?q=" + encodeURIComponent(text); },

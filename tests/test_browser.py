@@ -395,5 +395,9 @@ def test_the_map_in_welsh_says_its_own_words_too(browser, live, backend):
     assert page.inner_text("#turfmap-status").startswith("Rydych chi yn Aberdeen South")
     assert page.inner_text(".turfmap-legend").startswith("Angen gwirfoddolwyr")
     assert page.locator("a.host-link").first.inner_text() == "Cynnal sesiwn yma"
+    # The sentences the API writes come in Welsh too: the page asks for them so.
+    why = page.locator("#turfmap-results li .why").first.inner_text()
+    assert "o bleidleisiau" in why or "y tu ôl i" in why, why
+    assert "munud ar drafnidiaeth gyhoeddus (amcangyfrif)" in why, why
     shot(page, f"welsh-phone-{backend.name}")
     context.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "turfmap"
-BASE = {"errors", "config", "clock", "postcode", "geometry", "usstates"}
+BASE = {"errors", "config", "clock", "postcode", "geometry", "usstates", "words"}
 # What each layer may import, besides itself and BASE.
 MAY_USE = {
     "geometry": set(),

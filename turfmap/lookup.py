@@ -16,15 +16,21 @@ from turfmap.spatial.index import SpatialIndex
 from turfmap.store import queries
 from turfmap.store.models import BoundarySet, ElectionResult
 from turfmap.usstates import long_name
+from turfmap.words import Words, english
 
 MAX_FULL_DETAIL_FEATURES = 400  # full geometry only for a street-level box
 
 
 def district_summary(
-    set_slug, district, result: ElectionResult | None, entry: DistrictNeed | None
+    set_slug,
+    district,
+    result: ElectionResult | None,
+    entry: DistrictNeed | None,
+    words: Words = english,
 ) -> dict:
     """The one dict a district is shown as, in every API response and page; its
-    need is the need board's (``entry``), as recommendations see it."""
+    need is the need board's (``entry``), as recommendations see it, its reason in
+    the reader's language (``words``)."""
     return {
         "code": district.code,
         "name": district.name,
@@ -34,7 +40,7 @@ def district_summary(
         "area_km2": round(district.area_m2 / 1e6, 3),
         "point": {"lat": round(district.point_lat, 6), "lon": round(district.point_lon, 6)},
         "result": _result_dict(result),
-        "need": entry.summary() if entry is not None else None,
+        "need": entry.summary(words) if entry is not None else None,
     }
 
 
@@ -81,12 +87,14 @@ def districts_at_point(session, index: SpatialIndex, board: NeedBoard, lon: floa
     return found
 
 
-def district_detail(session, board: NeedBoard, code: str) -> tuple[dict, object]:
+def district_detail(
+    session, board: NeedBoard, code: str, words: Words = english
+) -> tuple[dict, object]:
     """(summary with children, full geometry) of an active district."""
     boundary_set, district = queries.active_district(session, code)
     result = queries.latest_results(session, boundary_set.id, code).get(code)
     entry = board.get(boundary_set.slug, code)
-    summary = district_summary(boundary_set.slug, district, result, entry)
+    summary = district_summary(boundary_set.slug, district, result, entry, words)
     summary["children"] = [
         {"code": c.code, "name": c.name} for c in queries.child_districts(session, code)
     ]
@@ -170,10 +178,10 @@ def postcode_detail(session, index: SpatialIndex, board: NeedBoard, raw: str) ->
     }
 
 
-def district_page(session, board: NeedBoard, code: str, now) -> dict:
+def district_page(session, board: NeedBoard, code: str, now, words: Words = english) -> dict:
     """Everything the district page shows (and its .json twin returns)."""
     boundary_set, district = queries.active_district(session, code)
-    summary, _ = district_detail(session, board, code)
+    summary, _ = district_detail(session, board, code, words)
     result = summary["result"]
     if result:
         result["table"] = [

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from turfmap.inputs.csvfile import frame_from_text
+from turfmap.words import marked
 
 
 @dataclass
@@ -27,7 +28,9 @@ class ResultsLayout:
 
     key = ""
     description = ""
-    contest_kind = ""  # "general election", "presidential race", ...
+    # What the figures are, for sentences, with the election's year: a message
+    # (turfmap/words.py), so that a Welsh page names it in Welsh.
+    contest = marked("the {year} election")
     code_column = ""
     name_column = ""
     required_columns: tuple[str, ...] = ()
@@ -59,10 +62,10 @@ class ResultsLayout:
         """The election the file holds (a slug such as ge2017), where it says."""
         return None
 
-    def contest(self, election: str) -> str:
+    def contest_of(self, election: str) -> str:
         """What the figures are, for sentences: "the 2024 presidential race"."""
         year = next((part for part in re.findall(r"\d+", election) if len(part) == 4), "")
-        return f"the {year} {self.contest_kind}".replace("  ", " ")
+        return self.contest.format(year=year).replace("  ", " ")
 
     def prepare(self, frame: pd.DataFrame) -> pd.DataFrame:
         return frame

@@ -11,6 +11,7 @@ import re
 
 from turfmap.inputs.csvfile import check_text, parse_count
 from turfmap.layouts.base import ParsedResult, ResultsLayout
+from turfmap.words import marked
 
 FIXED = ("ONS ID", "Constituency name", "First party", "Second party", "Electorate")
 FIXED += ("Valid votes", "Majority", "All other candidates")
@@ -19,7 +20,7 @@ FIXED += ("Valid votes", "Majority", "All other candidates")
 class HocGeneralElection(ResultsLayout):
     key = "hoc-ge"
     description = "House of Commons Library general election results by constituency"
-    contest_kind = "general election"
+    contest = marked("the {year} general election")
     code_column, name_column = "ONS ID", "Constituency name"
     required_columns = FIXED
     header_within = 40

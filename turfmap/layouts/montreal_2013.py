@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from turfmap.inputs.csvfile import check_text, parse_count
 from turfmap.layouts.base import ParsedResult, ResultsLayout
+from turfmap.words import marked
 
 
 class Montreal2013Mayoral(ResultsLayout):
     key = "montreal-2013"
     description = "Montreal 2013 mayoral election by district (plotly's dataset)"
-    contest_kind = "mayoral election"
+    contest = marked("the {year} mayoral election")
     code_column, name_column = "district_id", "district"
     candidates = ("Coderre", "Bergeron", "Joly")
     required_columns = ("district", *candidates, "total", "district_id")

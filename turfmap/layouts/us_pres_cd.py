@@ -7,12 +7,13 @@ from turfmap.errors import InputError
 from turfmap.inputs.csvfile import check_text, parse_count
 from turfmap.layouts.base import ParsedResult, ResultsLayout
 from turfmap.usstates import fips_of
+from turfmap.words import marked
 
 
 class UsPresidentialByDistrict(ResultsLayout):
     key = "us-pres-cd"
     description = "US presidential vote by congressional district (The Downballot layout)"
-    contest_kind = "presidential race"
+    contest = marked("the {year} presidential race")
     code_column, name_column = "cd", "dailykos_name"
     required_columns = ("cd", "pct_trump", "presvotes_DR", "presvotes_total")
 

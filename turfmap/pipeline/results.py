@@ -68,7 +68,7 @@ def import_results(
             )
             for r in parsed:
                 stored = _stored(r, views[r.code], boundary_set.id, election, target_party, run.id)
-                stored.contest = layout.contest(election)
+                stored.contest = layout.contest_of(election)
                 # Its need is not stored: the need board works it out from the
                 # result under the settings in force, for every reader alike.
                 session.add(stored)

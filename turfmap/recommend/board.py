@@ -24,11 +24,14 @@ from turfmap.scoring.need import (
     NeedWeights,
     Override,
     assess,
+    expired_note,
     need_reason,
+    reason_words,
 )
 from turfmap.store import doorstep, queries, versions
 from turfmap.store.db import Database
 from turfmap.store.refreshing import Refreshing
+from turfmap.words import Words, english
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,7 @@ class DistrictNeed:
         rest of the summary: the map page colours every district with it)."""
         return None if self.need.source == "none" else round(self.need.score, 1)
 
-    def summary(self) -> dict | None:
+    def summary(self, words: Words = english) -> dict | None:
         """The district's need today as every reader shows it (the map, the
         district page and its JSON, point lookups, the workspace): the one place
         that turns the board's score into words and dates. None: no need known."""
@@ -93,29 +96,32 @@ class DistrictNeed:
             "contest": need.contest,
             "committed": need.committed,
             "source": need.source,
-            "reason": self.reason(),
+            "reason": self.reason(words),
             "author": author,
             "updated": updated,
             "expires": expires,
             "stale_override": need.stale_override,
         }
 
-    def reason(self) -> str:
-        """Why the district has its need, in a sentence."""
+    def reason(self, words: Words = english) -> str:
+        """Why the district has its need, in a sentence, in the reader's language."""
         need = self.need
         if need.source != "computed" or self.majority is None:
-            return need.reason
-        words = need_reason(
+            if words is english:
+                return need.reason  # the same sentence, made once by assess()
+            return reason_words(self.inputs, need.source, need.stale_override, words)
+        sentence = need_reason(
             need.margin,
             need.status,
             self.target_party,
             self.holder,
             self.majority,
             need.contest,
+            words,
         )
         if need.stale_override:
-            words += f" (A coordinator's note expired on {self.inputs.override.expires}.)"
-        return words
+            sentence += expired_note(self.inputs.override.expires, words)
+        return sentence
 
 
 class BoardColumns(NamedTuple):

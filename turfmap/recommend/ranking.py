@@ -15,7 +15,15 @@ from functools import lru_cache
 from turfmap.errors import InputError, shown
 from turfmap.scoring.need import NeedScore
 from turfmap.travel.estimate import DEFAULT_MAX_MINUTES, DEFAULT_MODE, MODES, travel_factor
+from turfmap.words import Words, contest_name, english, marked
 
+# How a trip is said, by mode (a table of messages, each translated where it is used).
+TRIPS = {
+    "walk": marked("{minutes} min by walk ({source})"),
+    "cycle": marked("{minutes} min by cycle ({source})"),
+    "transit": marked("{minutes} min by transit ({source})"),
+    "drive": marked("{minutes} min by drive ({source})"),
+}
 SHORT_WALK_MINUTES = 10.0
 MIN_REMAINING = 0.5  # below this a district has nothing left to offer today
 
@@ -27,6 +35,7 @@ class Constraints:
     limit: int = 5
     own_area_only: bool = False
     short_walks: bool = False
+    words: Words = english  # the language the answer's sentences are written in
 
     def __post_init__(self):
         if self.mode not in MODES:
@@ -98,10 +107,11 @@ def explain(
     minutes: float,
     mode: str,
     source: str,
+    words: Words = english,
 ) -> tuple[str, dict]:
-    """One plain sentence and its structured parts, for a district with this need
-    and result, ``minutes`` away by ``mode`` (0: the volunteer is in it) as
-    ``source`` (the router: estimate | osrm) puts it.
+    """One plain sentence (in the reader's language: ``words``) and its structured
+    parts, for a district with this need and result, ``minutes`` away by ``mode``
+    (0: the volunteer is in it) as ``source`` (the router: estimate | osrm) puts it.
 
     >>> from turfmap.scoring.need import NeedScore
     >>> need = NeedScore(100, 47, 75, 40, "computed", False, 3, 0.0004, "hold", "Held.",
@@ -114,21 +124,26 @@ def explain(
     >>> explain(need, "Lab", 15, "Lab", 0, "transit", "estimate")[0]
     'Coordinator: Short; 40 of 75 volunteer places filled today; you are in this district.'
     """
-    head, need_parts = _need_words(need, holder, majority, target_party)
+    head, need_parts = _need_words(need, holder, majority, target_party, words)
     if minutes == 0:
-        travel = "you are in this district"
+        travel = words("you are in this district")
     else:
-        travel = f"{minutes:.0f} min by {mode} ({source})"
+        said = words("estimate") if source == "estimate" else source
+        travel = words(TRIPS[mode], minutes=f"{minutes:.0f}", source=said)
     sentence = f"{head}; {travel}."
     if need.stale_override:
-        sentence += " A coordinator's note on this district has expired."
+        sentence += words(" A coordinator's note on this district has expired.")
     parts = need_parts | {"travel_minutes": round(minutes), "travel_source": source}
     return sentence, parts
 
 
 @lru_cache(maxsize=16_384)
 def _need_words(
-    need: NeedScore, holder: str | None, majority: int | None, target_party: str | None
+    need: NeedScore,
+    holder: str | None,
+    majority: int | None,
+    target_party: str | None,
+    words: Words,
 ) -> tuple[str, dict]:
     """What explain() says of a district before travel: the same for every
     volunteer until its need changes, so worked out once (it was most of the cost
@@ -150,28 +165,42 @@ def _need_words(
         "capacity_basis": need.capacity_basis,
         "contest": need.contest,
     }
-    return f"{_standing(need, holder, majority, target_party)}; {_places(need)}", parts
+    standing = _standing(need, holder, majority, target_party, words)
+    return f"{standing}; {_places(need, words)}", parts
 
 
-def _standing(need: NeedScore, holder, majority, target_party) -> str:
+def _standing(need: NeedScore, holder, majority, target_party, words: Words) -> str:
     """Where the district stands, saying what contest the figures come from."""
-    contest = f" in {need.contest}" if need.contest else ""
+    said = {"party": target_party, "majority": majority, "margin": need.margin}
+    said["contest"] = (
+        words(" in {contest}", contest=contest_name(need.contest, words)) if need.contest else ""
+    )
+    said["holder"] = holder or words("the winner")
     if need.source == "coordinator":
-        return f"Coordinator: {need.reason.rstrip('.')}"
+        return words("Coordinator: {reason}", reason=need.reason.rstrip("."))
     if need.status == "hold" and majority is not None:
-        if contest:
-            return f"{target_party or 'We'} won it by {majority:,} votes{contest}"
-        who = f"{target_party} holds it" if target_party else "Held"
-        return f"{who} by {majority:,} votes"
+        if not need.contest:
+            if target_party:
+                return words("{party} holds it by {majority:,} votes", **said)
+            return words("Held by {majority:,} votes", **said)
+        if target_party:
+            return words("{party} won it by {majority:,} votes{contest}", **said)
+        return words("We won it by {majority:,} votes{contest}", **said)
     if need.status == "gain" and need.margin is not None:
-        who = target_party or ("We were" if contest else "We are")
-        return f"{who} {-need.margin:.1%} behind {holder or 'the winner'}{contest}"
+        said["behind"] = -need.margin
+        if target_party:
+            return words("{party} {behind:.1%} behind {holder}{contest}", **said)
+        if need.contest:
+            return words("We were {behind:.1%} behind {holder}{contest}", **said)
+        return words("We are {behind:.1%} behind {holder}", **said)
     if need.status == "absent":
-        return f"{target_party or 'We'} did not stand here{contest}"
+        if target_party:
+            return words("{party} did not stand here{contest}", **said)
+        return words("We did not stand here{contest}", **said)
     return need.reason.rstrip(".")
 
 
-def _places(need: NeedScore) -> str:
+def _places(need: NeedScore, words: Words = english) -> str:
     """How full the district is; an estimated capacity says so, and what it rests on.
 
     >>> from turfmap.scoring.need import NeedScore
@@ -184,9 +213,11 @@ def _places(need: NeedScore) -> str:
     >>> _places(guess)
     '0 of about 75 volunteers it could use today (estimated from the electorate)'
     """
+    said = {"committed": need.committed, "capacity": need.capacity}
     if need.capacity_source != "estimate":
-        return f"{need.committed} of {need.capacity} volunteer places filled today"
-    return (
-        f"{need.committed} of about {need.capacity} volunteers it could use today "
-        f"(estimated from {need.capacity_basis})"
+        return words("{committed} of {capacity} volunteer places filled today", **said)
+    return words(
+        "{committed} of about {capacity} volunteers it could use today (estimated from {basis})",
+        basis=words(need.capacity_basis),
+        **said,
     )

@@ -96,14 +96,18 @@ def recommend(
         index, board, columns, router, origin, reach, slug, constraints
     )
     ranked = _ranked(columns, found, trip, chosen, constraints)
-    note = trip.note
+    words = constraints.words
+    note = words("Travel times are estimates: {why}", why=trip.failure) if trip.failure else None
     if not ranked and home is None:
         # At sea or abroad: still show where the nearest districts are.
         nearest = index.nearest_reach(origin.lon, origin.lat, k=constraints.limit, set_slug=slug)
         trip = _trip(router, nearest, constraints.mode)
         in_order = [(position, 0.0) for position in range(len(nearest.rows))]
         ranked = _ranked(columns, nearest, trip, in_order, constraints)
-        note = f"No district within {constraints.max_minutes:g} minutes; these are the nearest."
+        note = words(
+            "No district within {minutes:g} minutes; these are the nearest.",
+            minutes=constraints.max_minutes,
+        )
     return {
         "origin": {"lat": origin.lat, "lon": origin.lon, "postcode": origin.postcode},
         "set": slug,
@@ -202,7 +206,7 @@ class Trip(NamedTuple):
     minutes: list[float]  # NaN where the router found no route; 0 inside the district
     walking: list[float]  # minutes of it on foot
     source: str  # the router's name, or "estimate" when it failed
-    note: str | None  # why the estimate stood in, if it did
+    failure: str | None  # why the estimate stood in, if it did (the router's words)
 
 
 def _trip(router: Router, found: Reach, mode: str) -> Trip:
@@ -210,18 +214,18 @@ def _trip(router: Router, found: Reach, mode: str) -> Trip:
     says so (never silently). Only a real router is told where the districts are."""
     start = (found.lon, found.lat)
     targets = found.points() if router.name != "estimate" else []
-    source, note = router.name, None
+    source, failure = router.name, None
     try:
         minutes = router.minutes(start, targets, found.metres, mode)
     except SourceUnavailable as exc:
         minutes = EstimateRouter().minutes(start, targets, found.metres, mode)
-        source, note = "estimate", f"Travel times are estimates: {exc.message}"
+        source, failure = "estimate", exc.message
     minutes = [
         0.0 if metres == 0 else math.nan if travel is None else travel
         for metres, travel in zip(found.metres, minutes, strict=True)
     ]
     walking = [walking_minutes(metres, mode) for metres in found.metres]
-    return Trip(mode, found.metres, minutes, walking, source, note)
+    return Trip(mode, found.metres, minutes, walking, source, failure)
 
 
 def _ranked(columns, found: Reach, trip: Trip, chosen, constraints) -> list[dict]:
@@ -260,7 +264,14 @@ def _chosen(entry: DistrictNeed, minutes, mode, source, constraints) -> tuple[di
     The need's figures are as explain() rounded them once per need (rounding to a
     number of digits is among the dearer things a recommendation does)."""
     why, parts = explain(
-        entry.need, entry.holder, entry.majority, entry.target_party, minutes, mode, source
+        entry.need,
+        entry.holder,
+        entry.majority,
+        entry.target_party,
+        minutes,
+        mode,
+        source,
+        constraints.words,
     )
     answer = {
         "code": entry.code,

@@ -12,6 +12,8 @@ from datetime import date
 
 import numpy as np
 
+from turfmap.words import Words, contest_name, english, marked
+
 # A margin of this share of the vote gives need 100 * e^-1 = 37 (TURFMAP_MARGIN_SCALE).
 # Need is how likely the next result is to land near a tie: a bell curve in the
 # margin whose width is how far margins move between elections. 0.20 is a spread of
@@ -176,8 +178,10 @@ def need_reason(
     winner: str,
     majority: int,
     contest: str | None = None,
+    words: Words = english,
 ) -> str:
-    """One sentence a volunteer can read, saying what contest the figures are from.
+    """One sentence a volunteer can read, saying what contest the figures are from,
+    in the reader's language (``words``: turfmap/words.py).
 
     >>> need_reason(0.0004, "hold", "Lab", "Lab", 15)
     'Lab holds this seat by 15 votes (0.0% of the vote).'
@@ -188,17 +192,33 @@ def need_reason(
     >>> need_reason(-0.5, "absent", "Lab", "SF", 9000, "the 2024 general election")
     'Lab did not stand here in the 2024 general election, so there is no need to meet.'
     """
-    if status == "absent":
-        during = f" in {contest}" if contest else ""
-        return f"{target} did not stand here{during}, so there is no need to meet."
-    where = f" in {contest}" if contest else " here"
+    said = {"target": target, "winner": winner, "majority": majority, "margin": margin}
     if contest is None:
+        if status == "absent":
+            return words("{target} did not stand here, so there is no need to meet.", **said)
         if status == "hold":
-            return f"{target} holds this seat by {majority:,} votes ({margin:.1%} of the vote)."
-        return f"{target} is {-margin:.1%} of the vote behind {winner} here."
+            return words(
+                "{target} holds this seat by {majority:,} votes ({margin:.1%} of the vote).",
+                **said,
+            )
+        return words(
+            "{target} is {behind:.1%} of the vote behind {winner} here.", behind=-margin, **said
+        )
+    said["contest"] = contest_name(contest, words)
+    if status == "absent":
+        return words(
+            "{target} did not stand here in {contest}, so there is no need to meet.", **said
+        )
     if status == "hold":
-        return f"{target} won it by {majority:,} votes ({margin:.1%} of the vote){where}."
-    return f"{target} was {-margin:.1%} of the vote behind {winner}{where}."
+        return words(
+            "{target} won it by {majority:,} votes ({margin:.1%} of the vote) in {contest}.",
+            **said,
+        )
+    return words(
+        "{target} was {behind:.1%} of the vote behind {winner} in {contest}.",
+        behind=-margin,
+        **said,
+    )
 
 
 def day_capacity(
@@ -219,11 +239,11 @@ def day_capacity(
     ((5, 'the electorate'), (5, 'nothing: no size is known'))
     """
     if electorate:
-        size, basis = electorate, "the electorate"
+        size, basis = electorate, marked("the electorate")
     elif valid_votes:
-        size, basis = valid_votes / TURNOUT_WHERE_UNKNOWN, "the votes cast"
+        size, basis = valid_votes / TURNOUT_WHERE_UNKNOWN, marked("the votes cast")
     else:
-        return MIN_CAPACITY, "nothing: no size is known"
+        return MIN_CAPACITY, marked("nothing: no size is known")
     wanted = size / 1000 * per_1000 * (score / 100)
     return max(MIN_CAPACITY, math.ceil(wanted)), basis
 
@@ -264,28 +284,24 @@ def assess(inputs: NeedInputs, today: date, *, weights: NeedWeights = DEFAULT_WE
 
     capacity_source = "estimate"
     if override and not stale:
-        score, source, reason = override.score, "coordinator", override.reason
+        score, source = override.score, "coordinator"
         capacity, basis = estimate(score)
         if override.capacity:
-            capacity, capacity_source, basis = override.capacity, "coordinator", "a coordinator"
+            capacity, capacity_source = override.capacity, "coordinator"
+            basis = marked("a coordinator")
         based_on = override.updated
     elif inputs.margin is not None and inputs.status is not None:
         score = baseline_need(inputs.margin, inputs.status, weights=weights)
-        source, reason = "computed", _margin_words(inputs.margin, inputs.status)
+        source = "computed"
         capacity, basis = estimate(score)
         based_on = inputs.result_date
     else:
-        score, source, reason, capacity, based_on = 0.0, "none", _NO_DATA, 0, None
+        score, source, capacity, based_on = 0.0, "none", 0, None
         basis = ""
-    if stale:
-        reason += f" (A coordinator's note expired on {override.expires}.)"
     free = max(capacity - inputs.committed, 0)
     remaining = score * free / capacity if capacity else 0.0
     if inputs.covered > 0:
         remaining *= coverage_factor(inputs.covered)
-        reason += (
-            f" {inputs.covered:.0%} of its doors were knocked in the last {COVERAGE_DAYS} days."
-        )
     age = (today - based_on).days if based_on else None
     return NeedScore(
         score,
@@ -297,27 +313,51 @@ def assess(inputs: NeedInputs, today: date, *, weights: NeedWeights = DEFAULT_WE
         age,
         inputs.margin,
         inputs.status,
-        reason,
+        reason_words(inputs, source, stale),
         capacity_source,
         basis,
         inputs.contest,
     )
 
 
-_NO_DATA = "No result or need recorded."
+def expired_note(expires: date, words: Words = english) -> str:
+    """What a sentence adds when a coordinator's note has run out.
+
+    >>> expired_note(date(2026, 12, 1))
+    " (A coordinator's note expired on 2026-12-01.)"
+    """
+    return words(" (A coordinator's note expired on {date}.)", date=expires)
 
 
-def _margin_words(margin: float, status: str) -> str:
+def reason_words(inputs: NeedInputs, source: str, stale: bool, words: Words = english) -> str:
+    """Why the district has the need assess() gave it (``source``), in the reader's
+    language: a coordinator's own words as they typed them, or the margin; then
+    an expired note, and the doors already knocked.
+
+    >>> reason_words(NeedInputs(0.0004, "hold", 74_865), "computed", False)
+    'Held by 0.0% of the vote.'
+    >>> reason_words(NeedInputs(-0.2, "gain", 74_865, covered=0.5), "computed", False)
+    'Behind by 20.0% of the vote. 50% of its doors were knocked in the last 28 days.'
+    >>> reason_words(NeedInputs(None, None, None), "none", False)
+    'No result or need recorded.'
     """
-    >>> _margin_words(0.0004, "hold"), _margin_words(-0.2, "gain")
-    ('Held by 0.0% of the vote.', 'Behind by 20.0% of the vote.')
-    >>> _margin_words(-0.2, "absent")
-    'Did not stand here.'
-    """
-    if status == "absent":
-        return "Did not stand here."
-    return (
-        f"Held by {margin:.1%} of the vote."
-        if status == "hold"
-        else (f"Behind by {-margin:.1%} of the vote.")
-    )
+    override = inputs.override
+    if source == "coordinator":
+        text = override.reason
+    elif source == "none":
+        text = words("No result or need recorded.")
+    elif inputs.status == "absent":
+        text = words("Did not stand here.")
+    elif inputs.status == "hold":
+        text = words("Held by {margin:.1%} of the vote.", margin=inputs.margin)
+    else:
+        text = words("Behind by {behind:.1%} of the vote.", behind=-inputs.margin)
+    if stale:
+        text += expired_note(override.expires, words)
+    if inputs.covered > 0:
+        text += words(
+            " {share:.0%} of its doors were knocked in the last {days} days.",
+            share=inputs.covered,
+            days=COVERAGE_DAYS,
+        )
+    return text

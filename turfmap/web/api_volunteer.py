@@ -29,6 +29,7 @@ from turfmap.web.declare import (
     text,
 )
 from turfmap.web.guard import shown
+from turfmap.web.language import LANGUAGES, words_in
 from turfmap.web.ratelimit import client, limits
 
 POSTCODE = text(
@@ -100,6 +101,13 @@ RECOMMEND = Operation(
             description="a boundary set; without it, the active top-level set covering "
             "the origin (404 not_covered where none does)",
         ),
+        choice(
+            "lang",
+            LANGUAGES,
+            default="en",
+            description="the language of the sentences (why, note); the rest of the "
+            "answer is the same in every language",
+        ),
     ),
     errors={
         404: "Unknown postcode or set, or no active set covers the origin (not_covered)",
@@ -110,8 +118,8 @@ RECOMMEND = Operation(
 
 @api.get("/recommend")
 @declared(RECOMMEND)
-def recommendations(origin, mode, max_minutes, limit, own_area, short_walks, set):
-    constraints = Constraints(mode, max_minutes, limit, own_area, short_walks)
+def recommendations(origin, mode, max_minutes, limit, own_area, short_walks, set, lang):
+    constraints = Constraints(mode, max_minutes, limit, own_area, short_walks, words_in(lang))
     ours = services()
     board = ours.board.get()
     answer = recommend(ours.spatial.get(), board, ours.router, origin, constraints, set)

@@ -10,6 +10,7 @@ start-up (no compiled .mo file is kept: it would be a generated copy of the .po)
 
 from __future__ import annotations
 
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from babel.support import NullTranslations, Translations
 from flask import Flask, g, request
 
 from turfmap.errors import InputError, shown
+from turfmap.words import Words, english
 
 LANGUAGES = ("en", "cy")  # English first: the default, and the language of the source
 CATALOGUES = Path(__file__).resolve().parents[1] / "translations"
@@ -38,6 +40,25 @@ def load(language: str) -> NullTranslations:
     write_mo(compiled, catalogue)
     compiled.seek(0)
     return Translations(compiled)
+
+
+@cache
+def words_in(language: str) -> Words:
+    """The sentences of the pure layers (turfmap/words.py) in ``language``: one
+    function per language, always the same one, so their caches keep working."""
+    if language == "en":
+        return english
+    translations = load(language)
+
+    def words(message: str, /, **values) -> str:
+        return translations.gettext(message).format(**values)
+
+    return words
+
+
+def page_words() -> Words:
+    """The words of this request's page."""
+    return words_in(g.get("language", "en"))
 
 
 def chosen_language() -> str:

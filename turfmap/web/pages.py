@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 
 from turfmap import lookup
 from turfmap.errors import InputError, shown
 from turfmap.extensions import services
 from turfmap.web.charts import need_steps
 from turfmap.web.clock import board
+from turfmap.web.language import page_words
 from turfmap.web.mappage import folium_parts, inlined
 
 pages = Blueprint("pages", __name__)
@@ -54,6 +55,7 @@ def _map_page(*, embed: bool):
         "set_fixed": requested is not None,
         "focus": focus,
         "embed": embed,
+        "language": g.language,  # the API is asked for its sentences in it
         # Where a result with no session asks for a host (the workspace's proposal form).
         "host_url": url_for("admin.session_new"),
         # The embed snippets' address: the configured public URL, else the page's
@@ -87,7 +89,7 @@ def district(code: str):
         return district_json(code.removesuffix(".json"))
     now = datetime.now(UTC)
     with services().db.session() as session:
-        data = lookup.district_page(session, board(), code, now)
+        data = lookup.district_page(session, board(), code, now, page_words())
     points, marks = need_steps(data["need_history"], now)
     return render_template(
         "district.html",
@@ -99,4 +101,4 @@ def district(code: str):
 
 def district_json(code: str):
     with services().db.session() as session:
-        return lookup.district_page(session, board(), code, datetime.now(UTC))
+        return lookup.district_page(session, board(), code, datetime.now(UTC), page_words())
