@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 
+import numpy as np
 import pytest
 import shapely
 from sqlalchemy import select
@@ -134,3 +135,50 @@ def test_bad_cut_requests_are_refused_and_change_nothing(cut):
         result = cli("turfs", "cut", "--set", SET, *args)
         assert result.exit_code != 0 and message in result.output, result.output
     assert snapshot(app) == before
+
+
+def test_turfs_part_at_major_roads_railways_and_rivers_rather_than_along_streets():
+    """Issue 20.3: a turf should not cross a trunk or primary road, railway or river
+    where the streets allow. On Rutland's real streets, against a balanced
+    street-blind cut of the same street segments (recursive bisection): turfmap's
+    turfs separate far fewer neighbours on ordinary streets, and the borders it does
+    draw fall on major roads, railways, rivers and gaps in the network (the
+    weakest links) half as often again."""
+    from bench.bench_turfs import PBF, inside, rutland_streets, seat
+    from turfmap.pipeline.osm import read_osm_doors
+    from turfmap.turf import partition
+    from turfmap.turf.network import (
+        ACROSS,
+        STRONG,
+        connect_components,
+        local_projection,
+        make_units,
+        project,
+        unit_links,
+    )
+
+    district = seat(RUTLAND)
+    lonlat = inside(district, np.array([(d.lon, d.lat) for d in read_osm_doors(PBF)]))
+    centre = district.representative_point()
+    forward, _ = local_projection(centre.x, centre.y)
+    xy = shapely.get_coordinates(project(shapely.points(lonlat), forward))
+    network = rutland_streets().network(forward)
+    edges, offsets, _ = network.snap(shapely.points(xy))
+    units = make_units(edges, offsets, 10)
+    links = unit_links(network, units)
+    centres = np.array([xy[u.doors].mean(axis=0) for u in units])
+    connect_components(units, links, centres)
+    weights = np.array([len(u.doors) for u in units])
+    parts = partition.turf_count(len(xy), 80)
+    cuts = {
+        "turfmap": partition.partition_units(weights, links, parts, 80),
+        "street-blind": partition.bisect(centres, weights, parts),
+    }
+    parted = {
+        name: [w for (a, b), w in links.items() if turf[a] != turf[b]]
+        for name, turf in cuts.items()
+    }
+    streets_parted = {name: sum(w == STRONG for w in ws) for name, ws in parted.items()}
+    hard_share = {name: sum(w == ACROSS for w in ws) / len(ws) for name, ws in parted.items()}
+    assert streets_parted["turfmap"] <= 0.5 * streets_parted["street-blind"], streets_parted
+    assert hard_share["turfmap"] >= 1.5 * hard_share["street-blind"], hard_share
