@@ -161,10 +161,15 @@ def import_boundaries_command(path, **options):
 @click.option(
     "--target-party", help="Party whose side margins are seen from (default TURFMAP_TARGET_PARTY)."
 )
+@click.option(
+    "--generation",
+    type=int,
+    help="The generation the results are for (default: the newest, active or not).",
+)
 @click.option("--commit", is_flag=True)
 @with_appcontext
 @_friendly_errors
-def import_results_command(path, set_slug, layout_key, election, target_party, commit):
+def import_results_command(path, set_slug, layout_key, election, target_party, generation, commit):
     """Import election results by district."""
     from turfmap.pipeline.results import import_results
 
@@ -175,6 +180,7 @@ def import_results_command(path, set_slug, layout_key, election, target_party, c
         layout_key=layout_key,
         election=election,
         target_party=target_party or current_app.config["TURFMAP_TARGET_PARTY"],
+        generation=generation,
         commit=commit,
     )
     click.echo(report.render())

@@ -13,7 +13,7 @@ from turfmap.geometry.overview import overview
 from turfmap.postcode import normalise_postcode
 from turfmap.recommend.board import DistrictNeed, NeedBoard
 from turfmap.spatial.index import SpatialIndex
-from turfmap.store import queries
+from turfmap.store import crosswalk, queries
 from turfmap.store.models import BoundarySet, ElectionResult
 from turfmap.usstates import long_name
 from turfmap.words import Words, english
@@ -59,6 +59,7 @@ def _result_dict(result: ElectionResult | None) -> dict | None:
         "target_margin": round(result.target_margin, 4),
         "target_status": result.target_status,
         "votes": result.votes,
+        "notional_from": result.notional_from,
     }
 
 
@@ -205,6 +206,7 @@ def district_page(session, board: NeedBoard, code: str, now, words: Words = engl
         for n in queries.need_history(session, boundary_set.id, code)
     ]
     summary["sessions"] = upcoming_in_district(session, boundary_set, district, now)
+    summary["boundary_change"] = crosswalk.predecessors(session, district)
     entry = board.get(boundary_set.slug, code)
     summary["contact"] = entry.contact if entry is not None else None
     summary["set_name"] = boundary_set.name

@@ -17,7 +17,11 @@ from collections.abc import Callable
 
 Words = Callable[..., str]
 
-_CONTEST = re.compile(r"the (?P<year>\d{4}) (?P<kind>.+)")
+# Said after a contest whose figures are notional (pipeline/notional.py).
+NOTIONAL = " (notional, on these boundaries)"
+_CONTEST = re.compile(
+    r"the (?P<year>\d{4}) (?P<kind>.+?)(?P<notional> \(notional, on these boundaries\))?"
+)
 
 
 def english(message: str, /, **values) -> str:
@@ -49,10 +53,14 @@ def contest_name(contest: str, words: Words) -> str:
     >>> welsh = {"the {year} general election": "etholiad cyffredinol {year}"}
     >>> contest_name("the 2024 general election", lambda m, **v: welsh[m].format(**v))
     'etholiad cyffredinol 2024'
+    >>> contest_name("the 2017 general election (notional, on these boundaries)", english)
+    'the 2017 general election (notional, on these boundaries)'
     >>> contest_name("the by-election", english)
     'the by-election'
     """
     found = _CONTEST.fullmatch(contest)
     if found is None:
         return contest
-    return words("the {year} " + found["kind"], year=found["year"])
+    message = "the {year} " + found["kind"]  # a layout's message (layouts/*.py)
+    named = words(message, year=found["year"])
+    return named + words(" (notional, on these boundaries)") if found["notional"] else named

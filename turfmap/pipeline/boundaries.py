@@ -17,12 +17,21 @@ from turfmap.geometry.bands import BANDS
 from turfmap.geometry.geojson import geojson_bytes
 from turfmap.inputs.report import ImportReport
 from turfmap.pipeline.clean import CleanFeatures, clean_features
+from turfmap.pipeline.crosswalk import Crosswalk, crosswalk
+from turfmap.pipeline.notional import NotionalPlan, plan_notional, store_notional
 from turfmap.pipeline.read import DEFAULT_MAX_UNZIPPED_MB, read_boundaries
 from turfmap.pipeline.sanity import placement_problems
 from turfmap.pipeline.simplify import simplify_bands
+from turfmap.store.crosswalk import codes_and_ids, postcode_positions, store_crosswalk
 from turfmap.store.db import Database
 from turfmap.store.models import BoundarySet, District, DistrictShape, Generation
-from turfmap.store.queries import find_set, get_set, parent_districts
+from turfmap.store.queries import (
+    find_set,
+    get_set,
+    parent_districts,
+    reference_generation,
+    shapes_for,
+)
 
 # Lambert cylindrical equal-area on WGS84: areas in m² anywhere on Earth.
 _TO_EQUAL_AREA = Transformer.from_crs(4326, 6933, always_xy=True)
@@ -50,6 +59,10 @@ class PreparedBoundaries:
     areas_m2: np.ndarray
     points: np.ndarray
     parents: list[str | None]
+    # Against the set's generation in use (or newest), where it has one already.
+    previous: Generation | None = None
+    crosswalk: Crosswalk | None = None
+    notional: NotionalPlan | None = None  # results until real ones come for these lines
 
 
 def import_boundaries(
@@ -131,7 +144,58 @@ def prepare_boundaries(
         "invalid_fixed": features.invalid_fixed,
         "vertices": vertices,
     }
-    return PreparedBoundaries(features, bands, areas, points, parents)
+    previous, found, plan = _against_previous(
+        session, options.set_slug, features.codes, bands, areas, report
+    )
+    return PreparedBoundaries(features, bands, areas, points, parents, previous, found, plan)
+
+
+def _against_previous(session, set_slug: str, codes, bands, areas, report: ImportReport):
+    """(the set's generation in use, the crosswalk to it, notional results through
+    it), or Nones for a set's first generation; the report says what appears,
+    disappears and moves, and what the notional results come to."""
+    boundary_set = find_set(session, set_slug)
+    if boundary_set is None or not boundary_set.generations:
+        return None, None, None
+    previous = reference_generation(session, boundary_set)
+    local = BANDS[-1].number
+    old = codes_and_ids(session, previous.id)
+    shapes = shapes_for(session, list(old.values()), local)
+    found = crosswalk(
+        list(old),
+        [shapes[i] for i in old.values()],
+        list(codes),
+        list(bands[local]),
+        postcode_positions(session),
+    )
+    _describe_crosswalk(report, previous, found, list(codes))
+    plan = plan_notional(session, boundary_set, previous, list(codes), areas, found, report)
+    return previous, found, plan
+
+
+def _describe_crosswalk(report: ImportReport, previous, found: Crosswalk, codes) -> None:
+    counts = found.counts()
+    which = "active" if previous.active else "the newest; not active"
+    gone = ", ".join(found.gone[:5]) + (", ..." if len(found.gone) > 5 else "")
+    report.note(
+        f"against generation {previous.number} ({which}): {counts['same']} codes kept with "
+        f"the same outline, {counts['changed']} kept around a changed outline (new districts "
+        f"under old codes), {counts['new']} new codes; {counts['gone']} codes disappear"
+        + (f" ({gone})" if gone else "")
+    )
+    row = {code: i for i, code in enumerate(codes)}
+    predecessors = np.bincount([row[s.new_code] for s in found.shares], minlength=len(codes))
+    people = (
+        f", and by postcodes in the {found.with_people} that hold imported postcodes"
+        if found.with_people
+        else ""
+    )
+    report.note(
+        f"crosswalk to generation {previous.number}: each new district's shares of the old "
+        f"ones by area{people}; {int((predecessors == 1).sum())} lie within one old district, "
+        f"the others across up to {int(predecessors.max())}"
+    )
+    report.counts["crosswalk"] = counts
 
 
 def _check_placement(points, codes, options: BoundaryOptions, report: ImportReport) -> None:
@@ -222,5 +286,9 @@ def load_generation(
     session.flush()
     if not features.codes:
         raise InputError("no districts to load")
+    if prepared.crosswalk is not None:
+        store_crosswalk(session, generation.id, prepared.previous.id, prepared.crosswalk)
+    if prepared.notional is not None:
+        store_notional(session, generation, prepared.notional, run.id)
     run.report = report.render()
     return generation

@@ -13,8 +13,9 @@ from turfmap.inputs.report import ImportReport
 from turfmap.layouts import results_layout
 from turfmap.scoring.margin import target_view
 from turfmap.store.db import Database
+from turfmap.store.generations import generation_of
 from turfmap.store.models import ElectionResult
-from turfmap.store.queries import district_codes, get_set, reference_generation
+from turfmap.store.queries import district_codes, get_set
 
 
 def import_results(
@@ -25,8 +26,12 @@ def import_results(
     target_party: str,
     layout_key: str | None = None,
     election: str | None = None,
+    generation: int | None = None,
     commit: bool = False,
 ) -> ImportReport:
+    """Dry run, or with ``commit`` the results of one election for one generation of
+    the set's lines (default: the newest, so a new generation can have its results
+    before it is switched on), replacing that generation's notional results."""
     path = Path(path)
     report = ImportReport("results", str(path), set_slug)
     text = read_text(path)
@@ -43,7 +48,8 @@ def import_results(
         raise InputError(f"{path}: the file has no result rows")
     with db.session() as session:
         boundary_set = get_set(session, set_slug)
-        known = district_codes(session, reference_generation(session, boundary_set).id)
+        lines = generation_of(session, boundary_set, generation)
+        known = district_codes(session, lines.id)
     parsed = _parse_rows(frame, layout, path, set_slug, known)
     views = {r.code: target_view(r.votes, r.valid_votes, target_party) for r in parsed}
     if all(r.votes.get(target_party, 0) == 0 for r in parsed):
@@ -58,20 +64,33 @@ def import_results(
             "--election (for example ge2019 or pres2020)"
         )
     _describe(report, layout, election, parsed, views, len(known), target_party)
+    report.note(f"for generation {lines.number} ({'active' if lines.active else 'not active'})")
     if commit:
         with db.transaction() as session:
             run = report.record(session)
-            session.execute(
+            replaced = session.execute(
                 delete(ElectionResult).where(
-                    ElectionResult.set_id == boundary_set.id, ElectionResult.election == election
+                    ElectionResult.generation_id == lines.id,
+                    (ElectionResult.election == election)
+                    | ElectionResult.notional_from.is_not(None),
                 )
-            )
+            ).rowcount
+            if replaced:
+                report.note(f"replaced {replaced} earlier or notional results of these lines")
             for r in parsed:
-                stored = _stored(r, views[r.code], boundary_set.id, election, target_party, run.id)
-                stored.contest = layout.contest_of(election)
                 # Its need is not stored: the need board works it out from the
                 # result under the settings in force, for every reader alike.
-                session.add(stored)
+                session.add(
+                    result_row(
+                        r,
+                        views[r.code],
+                        lines=lines,
+                        election=election,
+                        target_party=target_party,
+                        contest=layout.contest_of(election),
+                        import_run_id=run.id,
+                    )
+                )
             run.report = report.render()
     return report
 
@@ -117,9 +136,13 @@ def _describe(report, layout, election, parsed, views, districts: int, target_pa
     report.counts = {"results": len(parsed), "holds": holds}
 
 
-def _stored(result, view, set_id: int, election: str, target_party: str, run_id) -> ElectionResult:
+def result_row(result, view, *, lines, election: str, target_party: str, **more) -> ElectionResult:
+    """A district's result as stored, for generation ``lines``: ``result`` holds its
+    code, votes, electorate and valid votes, ``view`` its target_view(); ``more``
+    names its contest, import run and, for a notional result, where it came from."""
     return ElectionResult(
-        set_id=set_id,
+        set_id=lines.set_id,
+        generation_id=lines.id,
         election=election,
         district_code=result.code,
         votes=result.votes,
@@ -132,5 +155,5 @@ def _stored(result, view, set_id: int, election: str, target_party: str, run_id)
         target_party=target_party,
         target_margin=view.margin,
         target_status=view.status,
-        import_run_id=run_id,
+        **more,
     )

@@ -31,7 +31,7 @@ from turfmap.scoring.need import (
 from turfmap.store import doorstep, queries, versions
 from turfmap.store.db import Database
 from turfmap.store.refreshing import Refreshing
-from turfmap.words import Words, english
+from turfmap.words import NOTIONAL, Words, english
 
 
 @dataclass(frozen=True)
@@ -224,7 +224,7 @@ def build_board(session, day: date, weights: NeedWeights) -> NeedBoard:
                 override=_override(needs.get(district.code), statements.get(district.code)),
                 committed=committed.get(district.code, 0),
                 valid_votes=result.valid_votes if result else None,
-                contest=result.contest if result else None,
+                contest=_contest(result),
                 covered=covered.get(district.code, 0.0),
             )
             districts[(boundary_set.slug, district.code)] = DistrictNeed(
@@ -242,6 +242,13 @@ def build_board(session, day: date, weights: NeedWeights) -> NeedBoard:
                 contacts.get(district.code),
             )
     return NeedBoard(day, weights, districts, sorted(top_level))
+
+
+def _contest(result) -> str | None:
+    """What a district's figures are from, saying so when they are notional."""
+    if result is None or result.contest is None:
+        return None
+    return f"{result.contest}{NOTIONAL}" if result.notional_from else result.contest
 
 
 def _coverage(session, set_id: int, day: date) -> dict[str, float]:

@@ -129,7 +129,7 @@ def explain(
         travel = words("you are in this district")
     else:
         said = words("estimate") if source == "estimate" else source
-        travel = words(TRIPS[mode], minutes=f"{minutes:.0f}", source=said)
+        travel = words(TRIPS[mode], minutes=round(minutes), source=said)
     sentence = f"{head}; {travel}."
     if need.stale_override:
         sentence += words(" A coordinator's note on this district has expired.")

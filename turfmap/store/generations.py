@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from turfmap.errors import NotFound, shown
-from turfmap.store.models import Generation, utcnow
+from turfmap.errors import InputError, NotFound, shown
+from turfmap.store.models import BoundarySet, Generation, utcnow
 from turfmap.store.queries import get_set
 
 
@@ -36,3 +36,19 @@ def generations(session: Session, set_slug: str | None = None) -> list[Generatio
     if set_slug:
         query = query.where(Generation.set_id == get_set(session, set_slug).id)
     return list(session.scalars(query))
+
+
+def generation_of(session: Session, boundary_set: BoundarySet, number: int | None) -> Generation:
+    """Generation ``number`` of the set, or without a number the newest one (active
+    or not: what is imported for it is ready before it is switched on)."""
+    query = select(Generation).where(Generation.set_id == boundary_set.id)
+    if number is not None:
+        query = query.where(Generation.number == number)
+    generation = session.scalar(query.order_by(Generation.number.desc()))
+    if generation is None:
+        raise InputError(
+            f"boundary set {boundary_set.slug!r} has no generation {number}"
+            if number is not None
+            else f"boundary set {boundary_set.slug!r} has no boundaries imported yet"
+        )
+    return generation

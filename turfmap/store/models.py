@@ -121,11 +121,24 @@ class DistrictShape(Base):
 
 
 class ElectionResult(Base):
+    """A district's result in one election, for one generation of its set's lines:
+    as published, or notional (worked out from the generation before through the
+    crosswalk, pipeline/notional.py) until real results for these lines arrive."""
+
     __tablename__ = "election_results"
-    __table_args__ = (UniqueConstraint("set_id", "election", "district_code"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "generation_id", "election", "district_code", name="uq_election_results_generation"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     set_id: Mapped[int] = mapped_column(ForeignKey("boundary_sets.id"))
+    generation_id: Mapped[int] = mapped_column(
+        ForeignKey("generations.id", ondelete="CASCADE", name="fk_election_results_generation")
+    )
+    # Where notional figures come from ("ge2017 on generation 1's lines"); None: real.
+    notional_from: Mapped[str | None] = mapped_column(String(200))
     election: Mapped[str] = mapped_column(String(40))  # ge2024, pres2024, ...
     district_code: Mapped[str] = mapped_column(String(40))
     votes: Mapped[dict] = mapped_column(JSON)  # party -> votes
@@ -346,6 +359,27 @@ class StateVersion(Base):
 
     name: Mapped[str] = mapped_column(String(20), primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class CrosswalkShare(Base):
+    """How much of a district of one generation lies in a district of the set's
+    generation before it (pipeline/crosswalk.py), by area and by postcodes; and,
+    on every row of a new district, whether it is the old district under the
+    same code (same), a kept code around a changed outline (changed), or new."""
+
+    __tablename__ = "crosswalk_shares"
+    __table_args__ = (Index("ix_crosswalk_new", "to_generation_id", "new_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_generation_id: Mapped[int] = mapped_column(ForeignKey("generations.id", ondelete="CASCADE"))
+    from_generation_id: Mapped[int] = mapped_column(
+        ForeignKey("generations.id", ondelete="CASCADE")
+    )
+    new_code: Mapped[str] = mapped_column(String(40))
+    old_code: Mapped[str] = mapped_column(String(40))
+    area_share: Mapped[float] = mapped_column(Float)
+    people_share: Mapped[float | None] = mapped_column(Float)  # None: no postcodes in it
+    status: Mapped[str] = mapped_column(String(10))  # same | changed | new
 
 
 # The doorstep's tables live in their own module; importing it here registers them

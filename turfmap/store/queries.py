@@ -165,10 +165,17 @@ def shapes_for(session: Session, district_ids: list[int], band: int | None):
 
 
 def latest_results(
-    session: Session, set_id: int, code: str | None = None
+    session: Session, set_id: int, code: str | None = None, generation_id: int | None = None
 ) -> dict[str, ElectionResult]:
-    """The most recently imported result for each district of the set (or for ``code``)."""
-    query = select(ElectionResult).where(ElectionResult.set_id == set_id)
+    """The most recently imported result for each district of a generation of the
+    set (default: the active one), or for ``code``."""
+    if generation_id is None:
+        generation_id = (
+            select(Generation.id)
+            .where(Generation.set_id == set_id, Generation.active.is_(True))
+            .scalar_subquery()
+        )
+    query = select(ElectionResult).where(ElectionResult.generation_id == generation_id)
     if code is not None:
         query = query.where(ElectionResult.district_code == code)
     results = session.scalars(query.order_by(ElectionResult.id))

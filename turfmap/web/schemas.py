@@ -47,6 +47,9 @@ RESULT = record(
         "target_margin": NUMBER,
         "target_status": {"type": "string", "enum": ["hold", "gain", "absent"]},
         "votes": {"type": "object", "additionalProperties": INTEGER},
+        # Worked out from the lines before a redraw (pipeline/notional.py), and from
+        # what; null for a result as published.
+        "notional_from": nullable(STRING),
     }
 )
 
@@ -122,6 +125,26 @@ DISTRICT_PAGE = {
             {
                 "set_name": STRING,
                 "children": listing(record({"code": STRING, "name": STRING})),
+                # Where the district came from (pipeline/crosswalk.py): null for a
+                # set's first generation.
+                "boundary_change": nullable(
+                    record(
+                        {
+                            "outline": {"type": "string", "enum": ["same", "changed", "new"]},
+                            "from_generation": INTEGER,
+                            "predecessors": listing(
+                                record(
+                                    {
+                                        "code": STRING,
+                                        "name": nullable(STRING),
+                                        "area_share": NUMBER,
+                                        "people_share": nullable(NUMBER),
+                                    }
+                                )
+                            ),
+                        }
+                    )
+                ),
                 "need_history": listing(
                     record(
                         {
