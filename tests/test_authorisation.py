@@ -244,6 +244,7 @@ MATRIX = [
     ("boundary sets", get("/admin/boundaries"), (302, 403, 403, 403, 200)),
     ("boundary dry run", boundary_dry_run, (302, 403, 403, 403, 200)),
     ("write generation", write_generation, (302, 403, 403, 403, 302)),
+    ("review a switch", get("/admin/generations/wy/1/activate"), (302, 403, 403, 403, 200)),
     ("activate", post("/admin/generations/wy/1/activate"), (302, 403, 403, 403, 302)),
     ("RSVP (public API)", rsvp_api, (201, 201, 201, 201, 201)),
     ("commitment (public API)", commitment_api, (201, 201, 201, 201, 201)),

@@ -297,13 +297,27 @@ def generations_list(set_slug):
 @generations_group.command("activate")
 @click.argument("set_slug")
 @click.option("--number", type=int, help="Generation number (default: the newest).")
+@click.option("--dry-run", is_flag=True, help="Show what would change, and change nothing.")
+@click.option("--force", is_flag=True, help="Switch although districts would have no results.")
 @with_appcontext
 @_friendly_errors
-def generations_activate(set_slug, number):
-    from turfmap.coordination.generations import activate_generation
+def generations_activate(set_slug, number, dry_run, force):
+    """Switch a set to a generation of its lines, after showing what moves."""
+    from turfmap.clock import today_in
+    from turfmap.coordination.switch import review_switch, switch
 
+    today = today_in(current_app.config["TURFMAP_TIMEZONE"])
+    if dry_run:
+        with _database().session() as session:
+            _, review = review_switch(session, set_slug, number, today)
+        click.echo("\n".join(review.lines()))
+        click.echo("Dry run: nothing was switched.")
+        return
     with _database().transaction() as session:
-        generation = activate_generation(session, f"cli:{getpass.getuser()}", set_slug, number)
+        generation, review = switch(
+            session, f"cli:{getpass.getuser()}", set_slug, number, today, force=force
+        )
+        click.echo("\n".join(review.lines()))
         click.echo(f"{set_slug}: generation {generation.number} is now active")
     services().spatial.invalidate()
 

@@ -2,7 +2,7 @@
 with its need today (the need board's), whether a coordinator set it and until
 when, the next fortnight's sessions and how full they are; and a list of what
 needs attention (hand-set needs about to expire, needy districts nobody is going
-to, sessions waiting for review)."""
+to, sessions waiting for review, and what the last boundary change could not carry)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from turfmap.coordination import audit
 from turfmap.coordination.permissions import Actor, may_edit_district
 from turfmap.coordination.sessions import sessions_for
 from turfmap.recommend.board import NeedBoard
@@ -45,6 +46,7 @@ class Overview:
     expiring: list[Row] = field(default_factory=list)
     unstaffed: list[Row] = field(default_factory=list)
     awaiting_review: int = 0
+    left_behind: list[str] = field(default_factory=list)  # by the last boundary change
 
     def remaining(self) -> dict[str, float | None]:
         """{code: the need still to meet}, for the region's map."""
@@ -80,7 +82,32 @@ def overview(
     rows.sort(key=lambda r: (-(r.remaining or 0), r.name))
     expiring, unstaffed = needs_attention(rows, now.date())
     awaiting = len(sessions_for(session, actor, "proposed")) if actor.role != "host" else 0
-    return Overview(chosen, sets, rows, expiring, unstaffed, awaiting)
+    left = left_behind(session, actor, chosen)
+    return Overview(chosen, sets, rows, expiring, unstaffed, awaiting, left)
+
+
+def left_behind(session: Session, actor: Actor, set_slug: str) -> list[str]:
+    """What the switch to the lines in use could not carry (coordination/switch.py),
+    as the coordinators of those districts should hear of it; nothing once another
+    switch has happened since."""
+    switches = audit.events(session, action="generation.activate", limit=50)
+    latest = next((e for e in switches if e.target == set_slug), None)
+    if latest is None:
+        return []
+    detail = latest.detail
+    said = [
+        f"{code}'s hand-set need was not carried to generation {detail['new']} ({why}): "
+        "set it again on the new districts"
+        for code, why in detail.get("needs_review", [])
+        if may_edit_district(actor, set_slug, code, None)
+    ]
+    said += [
+        f"session {number} (was in {code}) meets outside every district of generation "
+        f"{detail['new']}: move its meeting point"
+        for number, code in detail.get("sessions_outside", [])
+        if may_edit_district(actor, set_slug, code, None)
+    ]
+    return said
 
 
 def needs_attention(rows: list[Row], today: date) -> tuple[list[Row], list[Row]]:

@@ -3,17 +3,18 @@ new generation (inactive), then activate it when ready."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from turfmap.coordination import boundary_uploads
-from turfmap.coordination.generations import activate_generation
 from turfmap.coordination.permissions import require_admin
+from turfmap.coordination.switch import review_switch, switch
 from turfmap.errors import InputError
 from turfmap.extensions import services
 from turfmap.store import generations
 from turfmap.web.admin import actor, admin
 from turfmap.web.admin.forms import BoundaryUploadForm, TokenOnly
+from turfmap.web.clock import today
 
 
 @admin.route("/boundaries", methods=["GET", "POST"])
@@ -59,14 +60,25 @@ def write_generation(upload_id: int):
     return redirect(url_for("admin.boundaries"))
 
 
+@admin.get("/generations/<set_slug>/<int:number>/activate")
+@login_required
+def review_activation(set_slug: str, number: int):
+    """What switching would show the public and move, before anything changes."""
+    require_admin(actor())
+    with services().db.session() as session:
+        _, review = review_switch(session, set_slug, number, today())
+    return render_template("admin/switch_review.html", review=review, confirm=TokenOnly())
+
+
 @admin.post("/generations/<set_slug>/<int:number>/activate")
 @login_required
 def activate(set_slug: str, number: int):
     require_admin(actor())
     if not TokenOnly().validate():
         abort(400)
+    force = request.form.get("force") == "1"
     with services().db.transaction() as session:
-        activate_generation(session, actor().email, set_slug, number)
+        switch(session, actor().email, set_slug, number, today(), force=force)
     services().spatial.invalidate()
     flash(f"{set_slug}: generation {number} is now active.")
     return redirect(url_for("admin.boundaries"))
