@@ -74,6 +74,25 @@ def test_nothing_changes_for_the_public_until_the_switch(history):
     assert client.get(f"/api/v1/districts/{HENDON_2024}").status_code == 404
 
 
+def test_needs_and_hexes_are_prepared_for_lines_not_yet_switched_on(history, tmp_path):
+    """Issue 21.3: a new generation is made complete before anyone sees it."""
+    cli, client = history["cli"], history["client"]
+    needs = tmp_path / "needs.csv"
+    needs.write_text(f"code,need,reason,expires\n{HENDON_2024},80,New seat: doors first,\n")
+    report = cli.ok("import", "needs", needs, "--set", "westminster", "--commit")
+    assert "for generation 2 (not active)" in report
+    old = tmp_path / "old.csv"
+    old.write_text(f"code,need,reason,expires\n{HENDON_2017},50,Old seat,\n")
+    refused = cli("import", "needs", old, "--set", "westminster")
+    assert refused.exit_code != 0 and f"{HENDON_2017!r}" in refused.output
+    assert "for generation 1 (active)" in cli.ok(
+        "import", "needs", old, "--set", "westminster", "--generation", "1"
+    )
+    hexes = UK / "uk-constituencies-2024.hexjson"
+    cli.ok("import", "hexes", hexes, "--set", "westminster", "--commit")
+    assert client.get(f"/api/v1/districts/{HENDON_2024}").status_code == 404  # still unseen
+
+
 def test_after_the_switch_the_map_is_never_empty_and_says_its_figures_are_notional(history):
     history["cli"].ok("generations", "activate", "westminster")
     client = history["client"]
@@ -82,14 +101,17 @@ def test_after_the_switch_the_map_is_never_empty_and_says_its_figures_are_notion
     assert hendon["result"]["notional_from"] == (
         "the 2017 general election, on the boundaries of generation 1"
     )
-    assert hendon["need"]["reason"].endswith(
-        "in the 2017 general election (notional, on these boundaries)."
-    )
+    assert hendon["need"]["reason"] == "New seat: doors first"
+    assert hendon["result"]["target_status"] == "gain"
+    assert hendon["need"]["source"] == "coordinator"  # prepared before the switch
+    hexes = client.get("/api/v1/sets/westminster/hexes.json").get_json()["hexes"]
+    assert len(hexes) == 650 and HENDON_2024 in {h["code"] for h in hexes}
     answer = client.get(HENDON).get_json()
     assert len(answer["recommendations"]) == 5
-    assert all("(notional, on these boundaries)" in r["why"] for r in answer["recommendations"])
-    welsh = client.get(HENDON + "&lang=cy").get_json()["district"]["why"]
-    assert "etholiad cyffredinol 2017 (tybiannol, ar y ffiniau hyn)" in welsh
+    notional = [r for r in answer["recommendations"] if r["code"] != HENDON_2024]
+    assert notional and all("(notional, on these boundaries)" in r["why"] for r in notional)
+    welsh = client.get(HENDON + "&lang=cy").get_json()["recommendations"]
+    assert any("etholiad cyffredinol 2017 (tybiannol, ar y ffiniau hyn)" in r["why"] for r in welsh)
     shapes = client.get("/api/v1/sets/westminster/districts.geojson?zoom=5").get_json()
     assert sum(f["properties"]["need"] is not None for f in shapes["features"]) == 650
 

@@ -164,7 +164,7 @@ def import_boundaries_command(path, **options):
 @click.option(
     "--generation",
     type=int,
-    help="The generation the results are for (default: the newest, active or not).",
+    help="The generation the file is for (default: the newest, active or not).",
 )
 @click.option("--commit", is_flag=True)
 @with_appcontext
@@ -190,10 +190,15 @@ def import_results_command(path, set_slug, layout_key, election, target_party, g
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--set", "set_slug", required=True)
 @click.option("--author", default=lambda: f"cli:{getpass.getuser()}", show_default="cli:USER")
+@click.option(
+    "--generation",
+    type=int,
+    help="The generation the file is for (default: the newest, active or not).",
+)
 @click.option("--commit", is_flag=True)
 @with_appcontext
 @_friendly_errors
-def import_needs_command(path, set_slug, author, commit):
+def import_needs_command(path, set_slug, author, generation, commit):
     """Import coordinator needs: code, need (0-100), reason, expires (YYYY-MM-DD)."""
     from turfmap.pipeline.needs import import_needs
 
@@ -205,6 +210,7 @@ def import_needs_command(path, set_slug, author, commit):
             author=author,
             commit=commit,
             need_today=lambda code: services().board.get().summary(set_slug, code),
+            generation=generation,
         ).render()
     )
 
@@ -226,14 +232,22 @@ def import_postcodes_command(path, skip_bad, commit):
 @import_group.command("hexes")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--set", "set_slug", required=True)
+@click.option(
+    "--generation",
+    type=int,
+    help="The generation the file is for (default: the newest, active or not).",
+)
 @click.option("--commit", is_flag=True)
 @with_appcontext
 @_friendly_errors
-def import_hexes_command(path, set_slug, commit):
+def import_hexes_command(path, set_slug, generation, commit):
     """Import a hex cartogram layout (HexJSON) for a boundary set."""
     from turfmap.pipeline.hexes import import_hexes
 
-    click.echo(import_hexes(_database(), path, set_slug=set_slug, commit=commit).render())
+    report = import_hexes(
+        _database(), path, set_slug=set_slug, generation=generation, commit=commit
+    )
+    click.echo(report.render())
 
 
 @import_group.command("sessions")

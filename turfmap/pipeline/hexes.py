@@ -13,8 +13,9 @@ from turfmap.errors import InputError
 from turfmap.inputs.csvfile import RowErrors, read_text
 from turfmap.inputs.report import ImportReport
 from turfmap.store.db import Database
+from turfmap.store.generations import generation_of
 from turfmap.store.models import HexCell
-from turfmap.store.queries import district_codes, get_set, reference_generation
+from turfmap.store.queries import district_codes, get_set
 
 LAYOUTS = ("odd-r", "even-r", "odd-q", "even-q")
 
@@ -54,7 +55,11 @@ def parse_hexjson(text: str, path: Path) -> tuple[str, dict[str, tuple[int, int]
     return layout, cells
 
 
-def import_hexes(db: Database, path: Path, *, set_slug: str, commit: bool = False) -> ImportReport:
+def import_hexes(
+    db: Database, path: Path, *, set_slug: str, generation: int | None = None, commit: bool = False
+) -> ImportReport:
+    """Dry run, or with ``commit`` the set's hex layout, its codes checked against
+    generation ``generation`` (default: the newest, active or not)."""
     path = Path(path)
     report = ImportReport("hexes", str(path), set_slug)
     layout, cells = parse_hexjson(read_text(path), path)
@@ -62,7 +67,8 @@ def import_hexes(db: Database, path: Path, *, set_slug: str, commit: bool = Fals
         raise InputError(f"{path}: the layout has no hexes")
     with db.session() as session:
         boundary_set = get_set(session, set_slug)
-        known = district_codes(session, reference_generation(session, boundary_set).id)
+        lines = generation_of(session, boundary_set, generation)
+        known = district_codes(session, lines.id)
     errors = RowErrors(path)
     taken: dict[tuple[int, int], str] = {}
     for code, position in cells.items():
@@ -82,7 +88,13 @@ def import_hexes(db: Database, path: Path, *, set_slug: str, commit: bool = Fals
     if commit:
         with db.transaction() as session:
             run = report.record(session)
-            session.execute(delete(HexCell).where(HexCell.set_id == boundary_set.id))
+            # This generation's layout replaces its own; another generation's cells
+            # (codes these lines lack) stay, for when those lines are switched on again.
+            session.execute(
+                delete(HexCell).where(
+                    HexCell.set_id == boundary_set.id, HexCell.district_code.in_(known | set(cells))
+                )
+            )
             session.add_all(
                 HexCell(
                     set_id=boundary_set.id,

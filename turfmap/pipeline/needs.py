@@ -14,6 +14,7 @@ from turfmap.errors import InputError
 from turfmap.inputs.csvfile import RowErrors, check_text, read_frame, require_columns
 from turfmap.inputs.report import ImportReport
 from turfmap.store.db import Database
+from turfmap.store.generations import generation_of
 from turfmap.store.models import ImportRun, Need
 from turfmap.store.queries import current_needs, district_index, get_set, reference_generation
 
@@ -122,14 +123,21 @@ def plan_needs(
     set_slug: str,
     today: date,
     may_change: Callable[[str, str | None], bool] | None = None,
+    generation: int | None = None,
 ) -> NeedPlan:
-    """Validate every row (all errors, not just the first) against the set's
-    districts; ``may_change(code, parent)`` refuses rows outside the uploader's region."""
+    """Validate every row (all errors, not just the first) against the districts of
+    generation ``generation`` of the set (default: the one in use, or the newest);
+    ``may_change(code, parent)`` refuses rows outside the uploader's region."""
     require_columns(frame, COLUMNS, name)
     if frame.empty:
         raise InputError(f"{name}: the file has no rows")
     boundary_set = get_set(session, set_slug)
-    districts = district_index(session, reference_generation(session, boundary_set).id)
+    lines = (
+        reference_generation(session, boundary_set)
+        if generation is None
+        else generation_of(session, boundary_set, generation)
+    )
+    districts = district_index(session, lines.id)
     known = set(districts)
     errors, rows, seen = RowErrors(name), [], {}
     for offset, row in enumerate(frame.to_dict("records")):
@@ -190,13 +198,20 @@ def import_needs(
     commit: bool = False,
     today: date | None = None,
     need_today: Callable[[str], dict | None] | None = None,
+    generation: int | None = None,
 ) -> ImportReport:
-    """``need_today``: see NeedPlan.changes (the report shows old and new needs)."""
+    """``need_today``: see NeedPlan.changes (the report shows old and new needs).
+    The codes are checked against generation ``generation`` of the set (default: the
+    newest, so that a new generation's needs are ready before it is switched on)."""
     path, today = Path(path), today or date.today()
     report = ImportReport("needs", str(path), set_slug)
     frame = read_frame(path)
     with db.session() as session:
-        plan = plan_needs(session, frame, name=str(path), set_slug=set_slug, today=today)
+        lines = generation_of(session, get_set(session, set_slug), generation)
+        report.note(f"for generation {lines.number} ({'active' if lines.active else 'not active'})")
+        plan = plan_needs(
+            session, frame, name=str(path), set_slug=set_slug, today=today, generation=lines.number
+        )
     RowErrors(path, errors=plan.errors).raise_if_any()
     for change in plan.changes(need_today)[:20]:
         was = (
