@@ -94,3 +94,17 @@ def test_the_api_lists_a_districts_predecessors_once_its_generation_is_active(re
     assert all(p["people_share"] is not None for p in aberdeen["predecessors"])
     same = client.get("/api/v1/districts/S14000051").get_json()["boundary_change"]
     assert same["outline"] == "same" and same["predecessors"][0]["code"] == "S14000051"
+
+
+def test_a_ward_set_gets_its_crosswalk_too(cli):
+    """Issue 21.6: any set's next generation, wards as well as seats."""
+    wards = UK / "wards_bradford_E08000032_wd13.geojson"
+    cli.ok("import", "boundaries", wards, "--set", "wards", "--level", "ward", "--commit")
+    cli.ok("generations", "activate", "wards")
+    again = cli.ok("import", "boundaries", wards, "--set", "wards", "--level", "ward")
+    assert (
+        "against generation 1 (active): 30 codes kept with the same outline, 0 kept around a "
+        "changed outline (new districts under old codes), 0 new codes; 0 codes disappear" in again
+    )
+    assert "30 lie within one old district" in again
+    assert "no results on generation 1 to work notional results from" in again

@@ -13,6 +13,7 @@ from tests.conftest import UK, Cli, make_app, services_of
 from tests.workspace import PASSWORD, signed_in, token
 from turfmap.store.models import (
     AuditEvent,
+    BoundarySet,
     CanvassSession,
     ElectionResult,
     Generation,
@@ -25,6 +26,7 @@ HENDON_2017, HENDON_2024 = "E14000741", "E14001279"
 # outside the old lines (reclaimed land, a new island): the switch must notice.
 UNRESULTED = ("E14001063", "E14001064", "E14001065")
 SPLIT = "W07000062"  # Clwyd South: no 2024 seat holds more than a third of it
+WARD, WARD_SEAT_2024 = "E05001348", "E14001120"  # Clayton and Fairweather Green, Bradford West
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +37,9 @@ def redrawn(backend, tmp_path_factory):
     seats = ("--set", "westminster")
     cli.ok("import", "boundaries", UK / "wpc_2017_uk_bgc.topojson", *seats, "--commit")
     cli.ok("generations", "activate", "westminster")
+    cli.ok("import", "boundaries", UK / "wards_bradford_E08000032_wd13.geojson", "--set", "wards",
+           "--level", "ward", "--parent-set", "westminster", "--commit")  # fmt: skip
+    cli.ok("generations", "activate", "wards")
     cli.ok("import", "results", UK / "HoC-GE2017-results-by-constituency.csv", *seats,
            "--target-party", "Lab", "--commit")  # fmt: skip
     expires = (date.today() + timedelta(days=30)).isoformat()
@@ -61,8 +66,9 @@ def redrawn(backend, tmp_path_factory):
     token = token["recommendations"][0]["commit_token"]
     assert client.post("/api/v1/commitments", json={"token": token}).status_code == 201
     before = {
+        "ward": client.get(f"/api/v1/districts/{WARD}").get_json(),
         "hendon": client.get(f"/api/v1/districts/{HENDON_2017}").get_json(),
-        "session": client.get("/api/v1/sessions?near=51.5865,-0.2470").get_json(),
+        "session": client.get(f"/api/v1/sessions/{session_id}").get_json(),
     }
     cli.ok("import", "boundaries", UK / "wpc_2024_uk_bgc.topojson", *seats, "--commit")
     with services_of(app).db.transaction() as session:
@@ -78,7 +84,11 @@ def redrawn(backend, tmp_path_factory):
 
 def active(app) -> int:
     with services_of(app).db.session() as session:
-        return session.scalar(select(Generation.number).where(Generation.active.is_(True)))
+        return session.scalar(
+            select(Generation.number)
+            .join(BoundarySet)
+            .where(Generation.active.is_(True), BoundarySet.slug == "westminster")
+        )
 
 
 def test_the_review_says_what_the_public_will_see_and_what_moves(redrawn):
@@ -96,6 +106,7 @@ def test_the_review_says_what_the_public_will_see_and_what_moves(redrawn):
     assert "upcoming sessions: 1 re-homed to the district holding their meeting point, 0 " \
         "outside every district; 1 RSVPs kept with their sessions" in review  # fmt: skip
     assert "commitments for today or later to districts these lines do not have: 1" in review
+    assert "districts of wards (under this set): 30 of 30 get the parent they now lie in" in review
     assert "Dry run: nothing was switched." in review and active(redrawn["app"]) == 1
 
 
@@ -125,13 +136,17 @@ def test_needs_sessions_and_rsvps_are_carried(redrawn):
         ).all()[-1]
     assert event.detail["old"] == 1 and event.detail["new"] == 2 and event.detail["forced"]
     assert any("1 mapped" in line for line in event.detail["review"])
+    ward = client.get(f"/api/v1/districts/{WARD}").get_json()
+    assert ward["parent_code"] == WARD_SEAT_2024
+    assert redrawn["before"]["ward"]["parent_code"].startswith("E14000")  # a 2017 seat
 
 
 def test_switching_back_restores_what_the_public_saw(redrawn):
     app, client = redrawn["app"], redrawn["client"]
     redrawn["cli"].ok("generations", "activate", "westminster", "--number", "1")
     assert client.get(f"/api/v1/districts/{HENDON_2017}").get_json() == redrawn["before"]["hendon"]
-    again = client.get("/api/v1/sessions?near=51.5865,-0.2470").get_json()
+    assert client.get(f"/api/v1/districts/{WARD}").get_json() == redrawn["before"]["ward"]
+    again = client.get(f"/api/v1/sessions/{redrawn['session']}").get_json()
     assert again == redrawn["before"]["session"]
     with services_of(app).db.session() as session:
         assert session.get(CanvassSession, redrawn["session"]).district_code == HENDON_2017
@@ -157,7 +172,7 @@ def test_the_workspace_shows_the_review_before_switching(redrawn):
         "/admin/generations/westminster/2/activate", data={"csrf_token": token(html), "force": "1"}
     )
     assert done.status_code == 302 and active(app) == 2
-    workspace = admin.get("/admin/").get_data(as_text=True)
+    workspace = admin.get("/admin/?set=westminster").get_data(as_text=True)
     assert (
         f"Boundary change: {SPLIT}&#39;s hand-set need was not carried to generation 2 (split "
         "between new districts): set it again on the new districts" in workspace

@@ -13,7 +13,8 @@ some, unless forced.
 Nothing is destroyed, so switching back restores what the public saw: results
 belong to their generation, a mapped need is a new statement on the new code
 (the old statement stays on the old one), and sessions are re-homed by their
-meeting point under whichever generation is switched on.
+meeting point under whichever generation is switched on. Sets under this one
+(wards under seats) have their districts re-attached to the new lines the same way.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ from sqlalchemy.orm import Session
 
 from turfmap.coordination import audit
 from turfmap.errors import Conflict, shown
+from turfmap.pipeline.parents import best_parents
 from turfmap.store import generations, queries
 from turfmap.store.models import (
+    BoundarySet,
     CanvassSession,
     Commitment,
     CrosswalkShare,
@@ -58,6 +61,9 @@ class SwitchReview:
     sessions_outside: list[tuple[int, str]] = field(default_factory=list)  # id, old code
     rsvps_kept: int = 0
     commitments_stranded: int = 0
+    # Sets under this one (wards under seats): {slug: {district id: new parent code}}
+    new_parents: dict[str, dict[int, str | None]] = field(default_factory=dict)
+    children_counted: dict[str, int] = field(default_factory=dict)  # slug -> districts
 
     had_results: bool = False  # the generation in use has some (real or notional)
 
@@ -93,6 +99,11 @@ class SwitchReview:
             f"commitments for today or later to districts these lines do not have: "
             f"{self.commitments_stranded} (kept, counted again only if switched back)",
         ]
+        for slug, moved in sorted(self.new_parents.items()):
+            lines.append(
+                f"districts of {slug} (under this set): {len(moved)} of "
+                f"{self.children_counted[slug]} get the parent they now lie in"
+            )
         return lines
 
 
@@ -134,6 +145,7 @@ def review_switch(session: Session, set_slug: str, number: int | None, today: da
             )
         )
     _review_sessions(session, boundary_set.id, codes, review)
+    _review_children(session, boundary_set.id, codes, review)
     return target, review
 
 
@@ -155,6 +167,9 @@ def switch(session: Session, actor: str, set_slug: str, number, today: date, *, 
     moved = {i: new for i, _, new in review.sessions_moved}
     for item in session.scalars(select(CanvassSession).where(CanvassSession.id.in_(list(moved)))):
         item.district_code = moved[item.id]
+    for parents in review.new_parents.values():
+        for district in session.scalars(select(District).where(District.id.in_(list(parents)))):
+            district.parent_code = parents[district.id]
     audit.record(
         session,
         actor,
@@ -251,6 +266,25 @@ def _review_sessions(session, set_id, codes, review: SwitchReview) -> None:
         review.rsvps_kept = session.scalar(
             select(func.count()).select_from(Rsvp).where(Rsvp.session_id.in_(ids))
         )
+
+
+def _review_children(session, set_id, codes, review: SwitchReview) -> None:
+    """Each set under this one (wards under seats): its districts in use, re-attached
+    to the new district each lies in most (the rule a ward import follows), so that
+    switching back re-attaches them to the old ones."""
+    children = session.scalars(select(BoundarySet).where(BoundarySet.parent_set_id == set_id))
+    parents = list(codes.values())
+    for child in children:
+        lines = queries.active_generation(session, child.id)
+        if lines is None:
+            continue
+        districts = _districts(session, lines.id)
+        rows, _ = best_parents([d.geometry for d in districts], [p.geometry for p in parents])
+        found = [None if row is None else parents[row].code for row in rows]
+        review.children_counted[child.slug] = len(districts)
+        review.new_parents[child.slug] = {
+            d.id: code for d, code in zip(districts, found, strict=True) if d.parent_code != code
+        }
 
 
 def _carry_needs(session, set_id, actor: str, review: SwitchReview, today: date) -> None:

@@ -19,6 +19,7 @@ from turfmap.inputs.report import ImportReport
 from turfmap.pipeline.clean import CleanFeatures, clean_features
 from turfmap.pipeline.crosswalk import Crosswalk, crosswalk
 from turfmap.pipeline.notional import NotionalPlan, plan_notional, store_notional
+from turfmap.pipeline.parents import best_parents
 from turfmap.pipeline.read import DEFAULT_MAX_UNZIPPED_MB, read_boundaries
 from turfmap.pipeline.sanity import placement_problems
 from turfmap.pipeline.simplify import simplify_bands
@@ -215,18 +216,8 @@ def _parents(session, parent_slug, geometries, report) -> list[str | None]:
         return [None] * len(geometries)
     parent_set = get_set(session, parent_slug)
     parents = parent_districts(session, parent_set)
-    tree = shapely.STRtree([p.geometry for p in parents])
-    found: list[str | None] = []
-    shares = []
-    for geometry in geometries:
-        candidates = tree.query(geometry, predicate="intersects")
-        if len(candidates) == 0:
-            found.append(None)
-            continue
-        overlaps = shapely.area(shapely.intersection(geometry, tree.geometries[candidates]))
-        best = int(np.argmax(overlaps))
-        found.append(parents[candidates[best]].code)
-        shares.append(overlaps[best] / max(shapely.area(geometry), 1e-18))
+    rows, shares = best_parents(geometries, [p.geometry for p in parents])
+    found = [None if row is None else parents[row].code for row in rows]
     orphans = sum(1 for p in found if p is None)
     report.note(
         f"parents from {parent_slug!r}: {len(found) - orphans} assigned, {orphans} outside "
