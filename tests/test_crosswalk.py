@@ -52,6 +52,10 @@ def test_the_import_report_says_what_appears_disappears_and_moves(redrawn):
         "(E14000530, E14000531, E14000532, E14000533, E14000534, ...)"
     )
     assert line in redrawn["dry"] and line in redrawn["report"]
+    assert (
+        "  new codes (E14001063, E14001064, E14001065, E14001066, E14001067, ...)"
+        in (redrawn["report"])
+    )
     assert "crosswalk to generation 1: each new district's shares of the old ones by area, and " \
         "by postcodes in the" in redrawn["report"]  # fmt: skip
     assert redrawn["dry_wrote"] == (0, 1)  # the dry run stored nothing

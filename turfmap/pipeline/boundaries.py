@@ -177,13 +177,16 @@ def _against_previous(session, set_slug: str, codes, bands, areas, report: Impor
 def _describe_crosswalk(report: ImportReport, previous, found: Crosswalk, codes) -> None:
     counts = found.counts()
     which = "active" if previous.active else "the newest; not active"
-    gone = ", ".join(found.gone[:5]) + (", ..." if len(found.gone) > 5 else "")
     report.note(
         f"against generation {previous.number} ({which}): {counts['same']} codes kept with "
         f"the same outline, {counts['changed']} kept around a changed outline (new districts "
         f"under old codes), {counts['new']} new codes; {counts['gone']} codes disappear"
-        + (f" ({gone})" if gone else "")
+        + _some(found.gone)
     )
+    for status, what in (("changed", "kept around a changed outline"), ("new", "new codes")):
+        listed = [code for code, seen in found.status.items() if seen == status]
+        if listed:
+            report.note(f"  {what}{_some(listed)}")
     row = {code: i for i, code in enumerate(codes)}
     predecessors = np.bincount([row[s.new_code] for s in found.shares], minlength=len(codes))
     people = (
@@ -197,6 +200,12 @@ def _describe_crosswalk(report: ImportReport, previous, found: Crosswalk, codes)
         f"the others across up to {int(predecessors.max())}"
     )
     report.counts["crosswalk"] = counts
+
+
+def _some(codes: list[str], shown: int = 5) -> str:
+    if not codes:
+        return ""
+    return " (" + ", ".join(codes[:shown]) + (", ..." if len(codes) > shown else "") + ")"
 
 
 def _check_placement(points, codes, options: BoundaryOptions, report: ImportReport) -> None:
