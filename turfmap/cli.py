@@ -200,6 +200,7 @@ def import_results_command(path, set_slug, layout_key, election, target_party, g
 @_friendly_errors
 def import_needs_command(path, set_slug, author, generation, commit):
     """Import coordinator needs: code, need (0-100), reason, expires (YYYY-MM-DD)."""
+    from turfmap.clock import today_in
     from turfmap.pipeline.needs import import_needs
 
     click.echo(
@@ -211,6 +212,7 @@ def import_needs_command(path, set_slug, author, generation, commit):
             commit=commit,
             need_today=lambda code: services().board.get().summary(set_slug, code),
             generation=generation,
+            today=today_in(current_app.config["TURFMAP_TIMEZONE"]),
         ).render()
     )
 

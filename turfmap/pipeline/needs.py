@@ -195,15 +195,15 @@ def import_needs(
     *,
     set_slug: str,
     author: str,
+    today: date,
     commit: bool = False,
-    today: date | None = None,
     need_today: Callable[[str], dict | None] | None = None,
     generation: int | None = None,
 ) -> ImportReport:
     """``need_today``: see NeedPlan.changes (the report shows old and new needs).
     The codes are checked against generation ``generation`` of the set (default: the
     newest, so that a new generation's needs are ready before it is switched on)."""
-    path, today = Path(path), today or date.today()
+    path = Path(path)
     report = ImportReport("needs", str(path), set_slug)
     frame = read_frame(path)
     with db.session() as session:
