@@ -132,6 +132,7 @@
         t(p.target_status === "hold" ? "ahead_by" : "behind_by", { margin: pct(Math.abs(p.target_margin)) })],
       [t("need_updated"), p.need_updated || "—"]
     ];
+    if (p.notional) rows.splice(1, 0, [t("result_kind"), t("notional")]);
     var table = el("dl", {});
     rows.forEach(function (r) { table.appendChild(el("dt", {}, r[0])); table.appendChild(el("dd", {}, r[1])); });
     box.appendChild(table);

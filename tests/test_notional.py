@@ -114,6 +114,13 @@ def test_after_the_switch_the_map_is_never_empty_and_says_its_figures_are_notion
     assert any("etholiad cyffredinol 2017 (tybiannol, ar y ffiniau hyn)" in r["why"] for r in welsh)
     shapes = client.get("/api/v1/sets/westminster/districts.geojson?zoom=5").get_json()
     assert sum(f["properties"]["need"] is not None for f in shapes["features"]) == 650
+    assert all(f["properties"]["notional"] for f in shapes["features"])  # the map's popups say so
+    page = client.get(f"/d/{HENDON_2024}").get_data(as_text=True)
+    assert (
+        "Notional result: no election has been held on these boundaries yet. These figures are "
+        "an estimate, worked out by area from the 2017 general election, on the boundaries of "
+        "generation 1." in page
+    )
 
 
 def test_real_results_replace_the_notional_ones(history):
@@ -127,6 +134,7 @@ def test_real_results_replace_the_notional_ones(history):
     hendon = client.get(f"/api/v1/districts/{HENDON_2024}").get_json()["result"]
     assert hendon["election"] == "ge2024" and hendon["notional_from"] is None
     assert hendon["majority"] == 15
+    assert "Notional result" not in client.get(f"/d/{HENDON_2024}").get_data(as_text=True)
     assert votes_by_party(history["app"], 1)["Lab"] == 12_877_918  # 2017's own, untouched
 
 

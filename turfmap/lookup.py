@@ -153,6 +153,7 @@ def _map_properties(member, result, entry: DistrictNeed | None) -> dict:
         "majority": None if result is None else result.majority,
         "target_margin": None if result is None else round(result.target_margin, 4),
         "target_status": None if result is None else result.target_status,
+        "notional": result is not None and result.notional_from is not None,
     }
 
 

@@ -251,6 +251,7 @@ MAP_PROPERTIES = record(
         "majority": nullable(INTEGER),
         "target_margin": nullable(NUMBER),
         "target_status": nullable(STRING),
+        "notional": BOOLEAN,  # the result is notional (pipeline/notional.py)
     }
 )
 
