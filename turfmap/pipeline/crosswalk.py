@@ -93,10 +93,15 @@ def crosswalk(old_codes, old_shapes, new_codes, new_shapes, postcodes=None) -> C
 
 
 def _equal_area(shapes) -> np.ndarray:
-    return shapely.transform(
+    """The shapes in an equal-area projection, repaired where projecting or an
+    earlier simplification left a ring invalid (GEOS refuses to intersect those)."""
+    projected = shapely.transform(
         np.asarray(shapes, dtype=object),
         lambda xy: np.column_stack(_TO_EQUAL_AREA.transform(xy[:, 0], xy[:, 1])),
     )
+    broken = ~shapely.is_valid(projected)
+    projected[broken] = shapely.make_valid(projected[broken])
+    return projected
 
 
 def _postcode_shares(postcodes, new_shapes, old_shapes) -> tuple[dict, np.ndarray | None]:
