@@ -27,6 +27,7 @@ HENDON_2017, HENDON_2024 = "E14000741", "E14001279"
 UNRESULTED = ("E14001063", "E14001064", "E14001065")
 SPLIT = "W07000062"  # Clwyd South: no 2024 seat holds more than a third of it
 WARD, WARD_SEAT_2024 = "E05001348", "E14001120"  # Clayton and Fairweather Green, Bradford West
+ABERDEEN_2017, ABERDEEN_2024 = "S14000002", "S14000061"  # 99% of the old seat is in the new
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +48,7 @@ def redrawn(backend, tmp_path_factory):
     needs.write_text(
         f"code,need,reason,expires\n{HENDON_2017},90,Branch asks for help,{expires}\n"
         f"{SPLIT},70,Short of drivers,{expires}\n"
+        f"{ABERDEEN_2017},60,Student term,{expires}\n"
     )
     cli.ok("import", "needs", needs, *seats, "--author", "alice", "--commit")
     day = (date.today() + timedelta(days=2)).isoformat()
@@ -71,6 +73,9 @@ def redrawn(backend, tmp_path_factory):
         "session": client.get(f"/api/v1/sessions/{session_id}").get_json(),
     }
     cli.ok("import", "boundaries", UK / "wpc_2024_uk_bgc.topojson", *seats, "--commit")
+    prepared = folder / "prepared.csv"  # a need set for the new lines before the switch
+    prepared.write_text(f"code,need,reason,expires\n{ABERDEEN_2024},20,Fully staffed,{expires}\n")
+    cli.ok("import", "needs", prepared, *seats, "--author", "bob", "--commit")
     with services_of(app).db.transaction() as session:
         new = session.scalar(select(Generation.id).where(Generation.number == 2))
         session.execute(
@@ -100,8 +105,8 @@ def test_the_review_says_what_the_public_will_see_and_what_moves(redrawn):
     )
     assert (
         "coordinators' needs in force: 0 carried (code and outline unchanged), 1 mapped to the "
-        f"district that holds most of the old one, 1 to review: {SPLIT} (split between new "
-        "districts)" in review
+        f"district that holds most of the old one, 2 to review: {ABERDEEN_2017} ({ABERDEEN_2024} "
+        f"has a need of its own already), {SPLIT} (split between new districts)" in review
     )
     assert "upcoming sessions: 1 re-homed to the district holding their meeting point, 0 " \
         "outside every district; 1 RSVPs kept with their sessions" in review  # fmt: skip
@@ -127,6 +132,8 @@ def test_needs_sessions_and_rsvps_are_carried(redrawn):
         f"Branch asks for help (carried at the boundary change from {HENDON_2017}, "
     )
     assert [s["id"] for s in hendon["sessions"]] == [redrawn["session"]]
+    aberdeen = client.get(f"/api/v1/districts/{ABERDEEN_2024}").get_json()["need"]
+    assert aberdeen["reason"] == "Fully staffed" and aberdeen["score"] == 20  # not overridden
     with services_of(app).db.session() as session:
         moved = session.get(CanvassSession, redrawn["session"])
         assert moved.district_code == HENDON_2024

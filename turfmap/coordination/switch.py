@@ -229,6 +229,8 @@ def _review_needs(session, set_id, current, target, codes, today, review: Switch
         home, share = _main_successor(code, shares, codes, old_codes[code].area_m2)
         if home is None or share < MAPPED_SHARE:
             review.needs_review.append((code, "split between new districts"))
+        elif home in in_force:  # prepared for the new lines: the coordinator's newer word
+            review.needs_review.append((code, f"{home} has a need of its own already"))
         else:
             review.needs_mapped.append((code, home, share))
 
