@@ -30,9 +30,10 @@ test: setup
 
 # The inner loop: SQLite only, without the browser, real-server and generated-request
 # tests (marked slow), spread over the machine's cores (pytest-xdist). `make test`
-# still runs everything, one test at a time, as CI does.
+# still runs everything, one test at a time, as CI does. Each file stays on one worker
+# (--dist loadfile): the boundary-change tests walk one history in order.
 test-fast: setup
-	TURFMAP_TEST_BACKENDS=sqlite $(BIN)/python -m pytest -m "not slow and not postgis" -q -n auto
+	TURFMAP_TEST_BACKENDS=sqlite $(BIN)/python -m pytest -m "not slow and not postgis" -q -n auto --dist loadfile
 
 lint: setup
 	$(BIN)/ruff check .

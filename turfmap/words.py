@@ -20,7 +20,7 @@ Words = Callable[..., str]
 # Said after a contest whose figures are notional (pipeline/notional.py).
 NOTIONAL = " (notional, on these boundaries)"
 _CONTEST = re.compile(
-    r"the (?P<year>\d{4}) (?P<kind>.+?)(?P<notional> \(notional, on these boundaries\))?"
+    r"the (?P<year>\d{4}) (?P<kind>.+?)(?P<notional>" + re.escape(NOTIONAL) + ")?"
 )
 
 

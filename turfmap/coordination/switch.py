@@ -206,7 +206,12 @@ def _results(session, target: Generation, codes) -> tuple[dict[str, int], list[s
 def _review_needs(session, set_id, current, target, codes, today, review: SwitchReview) -> None:
     """Where each coordinator need in force on the current lines goes."""
     in_force = queries.current_needs(session, set_id, today)
-    old_codes = {d.code: d for d in _districts(session, current.id)}
+    # Only their areas: the old outlines themselves are not needed here.
+    old_areas = dict(
+        session.execute(
+            select(District.code, District.area_m2).where(District.generation_id == current.id)
+        ).all()
+    )
     shares = session.scalars(
         select(CrosswalkShare).where(
             CrosswalkShare.to_generation_id == target.id,
@@ -215,7 +220,7 @@ def _review_needs(session, set_id, current, target, codes, today, review: Switch
     ).all()
     status = {s.new_code: s.status for s in shares}
     for code in sorted(in_force):
-        if code not in old_codes:
+        if code not in old_areas:
             continue  # a need on other lines: not this switch's to move
         if not shares and code not in codes:
             review.needs_staying += 1  # no crosswalk this way: back to lines that had theirs
@@ -226,7 +231,7 @@ def _review_needs(session, set_id, current, target, codes, today, review: Switch
         if code in codes:
             review.needs_review.append((code, "the code is kept but its outline changed"))
             continue
-        home, share = _main_successor(code, shares, codes, old_codes[code].area_m2)
+        home, share = _main_successor(code, shares, codes, old_areas[code])
         if home is None or share < MAPPED_SHARE:
             review.needs_review.append((code, "split between new districts"))
         elif home in in_force:  # prepared for the new lines: the coordinator's newer word
