@@ -27,7 +27,8 @@ def test_map_page_is_one_request_until_it_is_usable(client):
     page = client.get("/")
     assert page.status_code == 200 and page.mimetype == "text/html"
     html = page.get_data(as_text=True)
-    assert "/static/vendor/leaflet/leaflet.js" in html  # served here, not from a CDN
+    # Served here, not from a CDN, at a fingerprinted address (web/static_files.py).
+    assert re.search(r'"/static/[0-9a-f]{12}/vendor/leaflet/leaflet\.js"', html)
     assert "cdn" not in html.lower()
     assert '"coordinates"' not in html
     assert len(gzip.compress(page.data, 6)) < 30_000  # well under a second of Slow 3G

@@ -17,6 +17,7 @@ from turfmap.recommend.board import BoardHolder
 from turfmap.recommend.tokens import CommitTokens
 from turfmap.scoring.need import NeedWeights
 from turfmap.spatial.holder import IndexHolder
+from turfmap.store import versions
 from turfmap.store.db import Database
 from turfmap.travel.router import Router, make_router
 
@@ -99,6 +100,19 @@ def settle_heap() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+
+
+def map_state(ours: Services) -> tuple:
+    """What the map's shapes and colours come from, as this worker holds it (the
+    index's and the need board's versions, as last read): a cache of map answers is
+    keyed on it without asking the database. Commitments, RSVPs and sessions are
+    not in it: the map does not colour by them."""
+    board = ours.board.held() or {}
+    return (
+        (ours.spatial.held() or {}).get(versions.INDEX),
+        board.get(versions.INDEX),
+        board.get(versions.NEEDS),
+    )
 
 
 def services() -> Services:

@@ -217,22 +217,35 @@ def district_page(session, board: NeedBoard, code: str, now, words: Words = engl
 def map_sets(session, index: SpatialIndex, requested: str | None) -> tuple[str | None, dict]:
     """(the set the map opens on, {top-level set: its active child set for street
     zooms, or None}). A search then answers from the set covering its origin, and
-    the map switches to it (static/map.js)."""
-    summary = [(s, g) for s, g, _, _ in queries.sets_summary(session) if g is not None]
+    the map switches to it (static/map.js).
+
+    Read once per index (an activation brings a new index), not per page: the map
+    page is every visitor's first request, and this was most of its cost."""
     if requested and requested not in index.set_slugs:
         raise NotFound(f"set {shown(requested)} is not an active boundary set")
-    top = [s.slug for s, _ in summary if s.parent_set_id is None]
-    children = {
+    children = _SET_TREES.get(index)
+    if children is None:
+        children = _SET_TREES[index] = _active_set_tree(session)
+    main = requested or next(iter(children), None)
+    if requested and requested not in children:
+        children = children | {requested: None}
+    return main, dict(children)
+
+
+# {index: {top-level set slug: its active child set or None}}, as long as the index.
+_SET_TREES: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _active_set_tree(session) -> dict[str, str | None]:
+    summary = [s for s, g, _, _ in queries.sets_summary(session) if g is not None]
+    top = [s.slug for s in summary if s.parent_set_id is None]
+    return {
         slug: next(
-            (s.slug for s, _ in summary if s.parent_set is not None and s.parent_set.slug == slug),
+            (s.slug for s in summary if s.parent_set is not None and s.parent_set.slug == slug),
             None,
         )
         for slug in top
     }
-    main = requested or (top[0] if top else None)
-    if requested and requested not in children:
-        children[requested] = None
-    return main, children
 
 
 # {index: {set slug: Overview or None}}: a drawing lasts as long as the index it was
@@ -267,11 +280,6 @@ def map_overview(session, index: SpatialIndex, board: NeedBoard, slug: str) -> d
 
 def _shown_score(entry: DistrictNeed | None) -> float | None:
     return None if entry is None else entry.shown_score()
-
-
-def map_state(session) -> str:
-    """Changes whenever what a map layer shows could change."""
-    return queries.map_state_token(session)
 
 
 def set_hexes(session, index: SpatialIndex, board: NeedBoard, slug: str) -> dict:

@@ -367,13 +367,6 @@ def needs_state_token(session: Session) -> dict[str, int]:
     return versions.read(session)
 
 
-def map_state_token(session: Session) -> tuple[int, int]:
-    """Changes when what the map's shapes and colours show could change: not on
-    commitments, RSVPs or sessions, which the map does not colour by."""
-    found = versions.read(session)
-    return found[versions.INDEX], found[versions.NEEDS]
-
-
 def latest_coordinator_needs(session: Session, set_id: int) -> dict[str, Need]:
     """Per district, the newest coordinator statement, expired or not."""
     rows = session.scalars(

@@ -82,6 +82,12 @@ class Refreshing(Generic[T]):
             self._checked_at = time.monotonic()
             return self._value
 
+    def held(self):
+        """The token of the value held now (None before the first build): what a
+        cache of answers derived from the value can be keyed on without asking the
+        database."""
+        return self._token
+
     def _refresh(self, key: Hashable) -> bool:
         with self._db.session() as session:
             token = self._token_of(session, key)

@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from turfmap.errors import TurfmapError
-from turfmap.web import guard, headers, language
+from turfmap.web import guard, headers, language, static_files
 from turfmap.web.json_provider import OrjsonProvider
 from turfmap.web.ratelimit import Limits
 from turfmap.web.sessions import SessionsOffTheApi
@@ -51,6 +51,7 @@ def register_web(app: Flask) -> None:
     app.add_template_filter(datetime.fromisoformat, "fromiso")
     _install_health(app)
     _install_error_handlers(app)
+    static_files.install(app)  # last: static files never reach Flask
 
 
 def _install_api_limit(app: Flask) -> None:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, current_app, request
 
 from turfmap import lookup
-from turfmap.extensions import services
+from turfmap.extensions import map_state, services
 from turfmap.geometry.bands import FULL_DETAIL_DECIMALS
 from turfmap.geometry.geojson import geojson_geometry
 from turfmap.web import params, schemas
@@ -123,20 +123,21 @@ BBOX = text(
 )
 def set_districts(slug: str, zoom: float | None, bbox: str | None):
     boxes = params.bbox({"bbox": bbox})
-    index = services().spatial.get()
-    with services().db.session() as session:
-        # Shapes change only when a generation is activated and properties only when
-        # needs or results change: the token says when, and the payload is reused.
-        key = (slug, zoom, boxes, today(), lookup.map_state(session))
-        payload = services().geojson.get(key)
-        if payload is None:
-            found = lookup.set_features(session, index, board(), slug, zoom, boxes)
-            collection = {
-                "type": "FeatureCollection",
-                "band": found["band"],
-                "features": found["features"],
-            }
-            payload = services().geojson.put(key, Payload(_dumps(collection)))
+    index, need_board = services().spatial.get(), board()
+    # Shapes change only when a generation is activated and properties only when
+    # needs or results change: the versions this worker holds say when, and the
+    # payload is reused with no query at all.
+    key = (slug, zoom, boxes, today(), map_state(services()))
+    payload = services().geojson.get(key)
+    if payload is None:
+        with services().db.session() as session:
+            found = lookup.set_features(session, index, need_board, slug, zoom, boxes)
+        collection = {
+            "type": "FeatureCollection",
+            "band": found["band"],
+            "features": found["features"],
+        }
+        payload = services().geojson.put(key, Payload(_dumps(collection)))
     return geojson_response(payload)
 
 

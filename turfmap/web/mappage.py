@@ -25,7 +25,16 @@ OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">Open
 
 
 def folium_parts(*, tiles: str | None, centre=DEFAULT_CENTRE, zoom=DEFAULT_ZOOM) -> dict:
-    """Header, body and script of a folium map, for templates/map.html to place."""
+    """Header, body and script of a folium map, for templates/map.html to place.
+    The same for every visitor, so made once per set of arguments (folium names
+    its map at random: a new one each time would also defeat caching the page)."""
+    script = url_for("static", filename="vendor/leaflet/leaflet.js")
+    sheet = url_for("static", filename="vendor/leaflet/leaflet.css")
+    return _folium_parts(tiles, centre, zoom, script, sheet)
+
+
+@cache
+def _folium_parts(tiles: str | None, centre, zoom, script: str, sheet: str) -> dict:
     leaflet = folium.Map(
         location=list(centre),
         zoom_start=zoom,
@@ -35,10 +44,8 @@ def folium_parts(*, tiles: str | None, centre=DEFAULT_CENTRE, zoom=DEFAULT_ZOOM)
         zoom_snap=0.25,  # so that a fitted view fills the map, not the zoom level below
     )
     # Leaflet from our own static folder: the map must work with no network.
-    leaflet.default_js = [("leaflet", url_for("static", filename="vendor/leaflet/leaflet.js"))]
-    leaflet.default_css = [
-        ("leaflet_css", url_for("static", filename="vendor/leaflet/leaflet.css"))
-    ]
+    leaflet.default_js = [("leaflet", script)]
+    leaflet.default_css = [("leaflet_css", sheet)]
     if tiles:
         folium.TileLayer(
             tiles=tiles,
