@@ -62,3 +62,29 @@ def test_the_readme_lists_every_layout_and_nothing_else(marker, registry):
     listed = text.split(f"<!-- {marker}: start -->", 1)[1].split(f"<!-- {marker}: end -->", 1)[0]
     keys = re.findall(r"^- `([a-z0-9-]+)`:", listed, re.M)
     assert keys == list(getattr(layouts, registry))
+
+
+def test_the_command_lists_its_commands_without_the_app_or_heavy_libraries():
+    """`turfmap --help` needs no database URL and imports neither the app's data
+    layer nor pandas, numba or SQLAlchemy (start-up time: bench/RESULTS.md)."""
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from turfmap.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit as end:\n"
+        "    assert end.code == 0, end.code\n"
+        "heavy = ['pandas', 'numba', 'sqlalchemy', 'geopandas', 'shapely', 'turfmap.extensions']\n"
+        "print('loaded:', [name for name in heavy if name in sys.modules])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TURFMAP_")}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "simulate" in done.stdout and "import" in done.stdout and "turfs" in done.stdout
+    assert "loaded: []" in done.stdout

@@ -13,12 +13,18 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from turfmap import create_app
 from turfmap.errors import TurfmapError
-from turfmap.extensions import services
 from turfmap.layouts import RESULTS, describe_fields
 from turfmap.layouts import describe as describe_layouts
-from turfmap.store import db as store_db
-from turfmap.web.api_volunteer import MAX_MINUTES
-from turfmap.web.api_volunteer import MODE as RECOMMEND_MODE
+from turfmap.travel.estimate import (
+    DEFAULT_MAX_MINUTES,
+    DEFAULT_MODE,
+    MAX_MINUTES_MEANING,
+    MAX_MINUTES_RANGE,
+    MODES,
+)
+
+# Only what the commands' options need is imported here: `turfmap --help` must not
+# wait for the app, the database layer, pandas or numba (each command imports its own).
 
 
 def _friendly_errors(command):
@@ -34,7 +40,15 @@ def _friendly_errors(command):
     return wrapper
 
 
+def services():
+    from turfmap.extensions import services as of_current_app
+
+    return of_current_app()
+
+
 def _database():
+    from turfmap.store import db as store_db
+
     database = services().db
     store_db.upgrade(database.engine)
     return database
@@ -45,7 +59,16 @@ def _cli_app():
     return create_app(serving=False)
 
 
-@click.group(cls=FlaskGroup, create_app=_cli_app, add_version_option=False, set_debug_flag=False)
+class TurfmapGroup(FlaskGroup):
+    """Flask's group, except that listing the commands does not make the app (to
+    look for plugins' commands, which turfmap has none of): `turfmap --help`
+    answers at once, and without a database URL."""
+
+    def list_commands(self, ctx):
+        return sorted(click.Group.list_commands(self, ctx))
+
+
+@click.group(cls=TurfmapGroup, create_app=_cli_app, add_version_option=False, set_debug_flag=False)
 def main():
     """turfmap: marginals and turf maps for volunteers, coordinators and the public."""
 
@@ -460,16 +483,16 @@ def demo_command(if_empty):
 # The same as GET /api/v1/recommend's (its declaration is read, not restated).
 @click.option(
     "--mode",
-    type=click.Choice(list(RECOMMEND_MODE.options)),
-    default=RECOMMEND_MODE.default,
+    type=click.Choice(list(MODES)),
+    default=DEFAULT_MODE,
     show_default=True,
 )
 @click.option(
     "--max-minutes",
-    type=click.FloatRange(MAX_MINUTES.low, MAX_MINUTES.high),
-    default=MAX_MINUTES.default,
+    type=click.FloatRange(*MAX_MINUTES_RANGE),
+    default=DEFAULT_MAX_MINUTES,
     show_default=True,
-    help=MAX_MINUTES.description,
+    help=MAX_MINUTES_MEANING,
 )
 @click.option(
     "--threshold",

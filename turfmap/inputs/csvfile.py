@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from turfmap.errors import InputError
 from turfmap.inputs.text import clean_cell
+
+if TYPE_CHECKING:  # pandas is imported where a file is read, so the CLI starts quickly
+    import pandas as pd
 
 
 def read_text(path: Path) -> str:
@@ -59,6 +61,8 @@ def frame_from_text(text: str, name: str, *, skiprows: int = 0, **kwargs) -> pd.
             f"{name}: line {skiprows + 1} has more than {MAX_COLUMNS:,} columns; "
             "not a CSV file turfmap reads"
         )
+    import pandas as pd
+
     try:
         frame = pd.read_csv(
             io.StringIO(text), skiprows=skiprows, dtype=str, keep_default_na=False, **kwargs

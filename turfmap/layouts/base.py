@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from turfmap.inputs.csvfile import frame_from_text
 from turfmap.words import marked
+
+if TYPE_CHECKING:  # pandas is imported where a file is read, so the CLI starts quickly
+    import pandas as pd
 
 
 @dataclass

@@ -34,6 +34,7 @@ DEFAULT_MODE = "transit"
 # (the API's parsing and document, the simulator's options and Constraints read them).
 MAX_MINUTES_RANGE = (1.0, 240.0)
 DEFAULT_MAX_MINUTES = 60.0
+MAX_MINUTES_MEANING = "the longest trip the volunteer will make, in minutes"
 
 
 def minutes(metres: float, mode: str) -> float:
