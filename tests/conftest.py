@@ -97,6 +97,9 @@ def make_app(backend: Backend, tmp_path: Path, **config):
             "TURFMAP_DATA_DIR": None,
             "TURFMAP_TARGET_PARTY": "Lab",
             "TURFMAP_INDEX_CHECK_SECONDS": 0.0,
+            # One LISTEN connection per app would exhaust PostgreSQL's slots over a
+            # run; the tests of hearing other servers turn it on (test_surge.py).
+            "TURFMAP_LISTEN": False,
             "SESSION_COOKIE_SECURE": False,  # the test client speaks plain http
             **config,
         }

@@ -244,6 +244,14 @@ SETTINGS: tuple[Setting, ...] = (
         "how often a web worker checks for a newly activated generation or changed needs",
     ),
     Setting(
+        "TURFMAP_LISTEN",
+        "1",
+        _flag,
+        "on PostgreSQL, each web worker keeps one more connection that LISTENs for "
+        "other servers' writes, so a commitment or RSVP made anywhere shows everywhere "
+        "within a second (polling stays underneath); `0` to poll only",
+    ),
+    Setting(
         "TURFMAP_ROUTER_URL",
         None,
         _text,

@@ -77,6 +77,10 @@ def init_app(app: Flask) -> Services:
         tokens=CommitTokens(config["SECRET_KEY"]),
     )
     app.extensions["turfmap"] = services
+    if config["TURFMAP_LISTEN"]:
+        # Per process, on its first request: a gunicorn master that preloads the
+        # app must not start the thread (its forked workers would not have it).
+        app.before_request(db.listen)
     return services
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from turfmap.coordination import audit
 from turfmap.errors import Conflict, NotFound
 from turfmap.recommend.tokens import Granted
-from turfmap.store import queries
+from turfmap.store import queries, versions
 from turfmap.store.models import Commitment
 
 
@@ -40,6 +40,8 @@ def record_commitment(session: Session, granted: Granted) -> Commitment:
             "this recommendation was already accepted; each one counts once",
             code="already_used",
         ) from None
+    # Every worker's need board counts it from this, without a rebuild.
+    versions.describe(session, ("commit", granted.set_slug, granted.code, granted.day.isoformat()))
     audit.record(
         session,
         "public",

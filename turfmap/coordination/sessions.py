@@ -15,8 +15,8 @@ from turfmap.coordination.permissions import Actor, may_edit_district
 from turfmap.coordination.session_fields import SessionDraft, place, text_field, volunteer_contact
 from turfmap.errors import Conflict, Forbidden, InputError, NotFound, shown
 from turfmap.spatial.index import SpatialIndex
-from turfmap.store import queries
-from turfmap.store.models import CanvassSession, Rsvp, utcnow
+from turfmap.store import queries, versions
+from turfmap.store.models import BoundarySet, CanvassSession, Rsvp, utcnow
 
 DECISIONS = {"approve": "approved", "reject": "rejected"}
 
@@ -219,6 +219,10 @@ def take_place(
         raise Conflict(
             f"{contact} already has a place at {canvass.title}", code="already_booked"
         ) from None
+    # Every worker's need board counts the place taken from this, without a rebuild.
+    slug = session.get(BoundarySet, canvass.set_id).slug
+    day = canvass.starts_at.date().isoformat()  # as queries.committed_counts counts it
+    versions.describe(session, ("book", slug, canvass.district_code, day, canvass.id))
     audit.record(session, "public", "rsvp.create", f"session/{session_id}", rsvp=rsvp.id)
     return rsvp, canvass.capacity - taken - 1
 

@@ -186,6 +186,30 @@ class NeedBoard:
             cached = self._aligned[index] = {}
         return cached
 
+    @staticmethod
+    def applies(delta) -> bool:
+        """Whether ``apply`` knows this kind of delta (store.versions.describe)."""
+        return bool(delta) and delta[0] in ("commit", "book")
+
+    def apply(self, deltas) -> None:
+        """Count described writes in, as build_board would have counted them:
+        ("commit", set, code, day) for a volunteer who accepted a recommendation,
+        ("book", set, code, day, session id) for a place taken at a session that
+        day; either counts as committed on its day. Writes for districts this
+        board does not hold change nothing here."""
+        for kind, set_slug, code, day, *rest in deltas:
+            entry = self.districts.get((set_slug, code))
+            if entry is None:
+                continue
+            if day == self.day.isoformat():
+                self.commit(set_slug, code)
+            if kind == "book":
+                self._aligned.clear()
+                entry.sessions = [
+                    replace(s, booked=s.booked + 1) if s.id == rest[0] else s
+                    for s in entry.sessions
+                ]
+
     def commit(self, set_slug: str, code: str, volunteers: int = 1) -> DistrictNeed:
         """Count ``volunteers`` more against the district today."""
         self._aligned.clear()
@@ -314,7 +338,10 @@ class BoardHolder(Refreshing[NeedBoard]):
     def get(self, today: date | None = None) -> NeedBoard:
         return super().get(today or today_in(self.tz))
 
-    def note_commitment(self, set_slug: str, code: str, changes: dict) -> None:
-        """Apply a commitment this worker just stored (``changes``: what its
-        transaction moved, store.versions.committed), without a rebuild."""
-        self.update(lambda board: board.commit(set_slug, code), changes)
+    def apply_deltas(self, changes: dict, deltas: tuple) -> bool:
+        """Commitments and places taken at sessions (another worker's, through
+        LISTEN, or this one's own) are counted into the board as they are; any
+        other change rebuilds it."""
+        if set(changes) != {versions.ACTIVITY} or not all(map(NeedBoard.applies, deltas)):
+            return False
+        return self.update(lambda board: board.apply(deltas), changes)

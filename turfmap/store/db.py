@@ -64,16 +64,34 @@ class Database:
         self.engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
         self._listeners: list = []
+        self.listener = None  # store.listening.ChangeListener, on PostgreSQL
 
     def init(self, url: str, *, schema: str | None = None) -> None:
         self.engine = make_engine(url, schema=schema)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        versions.install(self._sessions, self._listeners)
+        channel = None
+        if self.engine.dialect.name == "postgresql":
+            from turfmap.store.listening import ChangeListener, channel_for, libpq_dsn
+
+            channel = channel_for(schema)
+            self.listener = ChangeListener(libpq_dsn(self.engine.url), channel, self._tell)
+        versions.install(self._sessions, self._listeners, channel)
 
     def on_change(self, listener) -> None:
-        """Call ``listener(changes)`` after each commit that moved state versions
-        (store.versions: {kind: (before, after)})."""
+        """Call ``listener(changes, deltas)`` after each commit that moved state
+        versions (store.versions: {kind: (before, after)} and the deltas the writes
+        described), this process's own and, once ``listen()`` runs, every other's."""
         self._listeners.append(listener)
+
+    def listen(self) -> None:
+        """Hear other processes' commits as they happen (PostgreSQL; elsewhere the
+        listeners learn of them by polling). Cheap to call before every request."""
+        if self.listener is not None:
+            self.listener.ensure_running()
+
+    def _tell(self, changes, deltas) -> None:
+        for listener in self._listeners:
+            listener(changes, deltas)
 
     def session(self) -> Session:
         if self._sessions is None:
@@ -96,6 +114,8 @@ class Database:
         return True
 
     def dispose(self) -> None:
+        if self.listener is not None:
+            self.listener.stop()
         if self.engine is not None:
             self.engine.dispose()
 

@@ -124,11 +124,20 @@ class Refreshing(Generic[T]):
             else None,
         }
 
-    def _heard(self, changes: dict) -> None:
-        """A commit in this process moved versions: read the token on next use.
-        (No lock: this runs inside the writer's commit, and one assignment is atomic.)"""
-        if self._watch & changes.keys():
+    def _heard(self, changes: dict, deltas: tuple = ()) -> None:
+        """A commit, this process's or (through LISTEN) another's, moved versions:
+        apply what it described, where this value can (``apply_deltas``), else read
+        the token on next use. (Runs inside the writer's commit or in the listening
+        thread; a recheck is one atomic assignment, so it takes no lock.)"""
+        if not self._watch & changes.keys():
+            return
+        if not (deltas and self.apply_deltas(changes, deltas)):
             self._checked_at = -math.inf
+
+    def apply_deltas(self, changes: dict, deltas: tuple) -> bool:
+        """Bring the value up to date with a commit's described changes, without a
+        rebuild; True if it now holds them. This class knows none."""
+        return False
 
     def recheck(self) -> None:
         """Read the token on next use (after a write this process made)."""
@@ -140,24 +149,27 @@ class Refreshing(Generic[T]):
         with self._lock:
             self._value = None
 
-    def update(self, change: Callable[[T], object], changes: dict | None = None) -> None:
-        """Apply to the current value a change this process has just stored, so this
-        worker's next answer shows it at once, without a rebuild.
+    def update(self, change: Callable[[T], object], changes: dict | None = None) -> bool:
+        """Apply to the current value a change that was just stored, so this
+        worker's next answer shows it at once, without a rebuild; True if the value
+        now holds exactly what the store held after that write.
 
         ``changes`` is what that write's transaction moved (store.versions). Where
         it starts exactly at the versions this value was built at, nobody else
         wrote in between, and the value, with the change applied, is as good as a
         rebuild: its token moves on with it. Where the value already has the write
-        (another thread rebuilt since the commit), the change is not applied twice.
+        (rebuilt since the commit, or told twice), the change is not applied again.
         Otherwise the change is applied and the next check rebuilds. No database is
         asked here, so a write that was stored is never reported as failed."""
         with self._lock:
             if self._value is None:
-                return
+                return False
             held = self._token if isinstance(self._token, dict) else None
             moved = {k: v for k, v in (changes or {}).items() if held and k in held}
             if moved and all(held[k] >= after for k, (_, after) in moved.items()):
-                return  # rebuilt since: the value has it already
+                return True  # rebuilt since: the value has it already
             change(self._value)
             if moved and all(held[k] == before for k, (before, _) in moved.items()):
                 self._token = held | {k: after for k, (_, after) in moved.items()}
+                return True
+            return False

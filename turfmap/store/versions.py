@@ -8,15 +8,22 @@ outside the transaction would be, and never missed, as adopting a count would
 be), and the read is three rows however large the tables grow.
 
 After a commit, the database's listeners hear which versions moved, from what to
-what (``Database.on_change``): that is how a worker's own writes reach its index
-and need board, with no view having to tell them.
+what, and the deltas the writes described (``describe``: one more commitment
+for a district, one more place taken at a session), so a need board can apply
+them rather than be rebuilt (``Database.on_change``). That is how a worker's own
+writes reach its index and need board, with no view having to tell them.
+
+On PostgreSQL the same news goes to every other worker and server: the
+transaction ends with a NOTIFY carrying it, which PostgreSQL delivers exactly
+when (and only if) the transaction commits (store/listening.py hears it).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
-from sqlalchemy import event, select, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from turfmap.store.models import StateVersion
@@ -39,8 +46,15 @@ KIND_OF_TABLE = {
     "commitments": ACTIVITY,
 }
 PENDING, COMMITTED = "turfmap_versions_pending", "turfmap_versions_committed"
+DELTAS = "turfmap_versions_deltas"
+# PostgreSQL refuses a NOTIFY payload of 8,000 bytes or more; past this the deltas
+# are left out and the listeners rebuild instead (a transaction of many writes).
+MAX_NOTICE_BYTES = 7000
 
 Changes = dict[str, tuple[int, int]]  # kind -> (version before, version after)
+# ("commit", set slug, code, day ISO) or ("book", set slug, code, day ISO, session id)
+Delta = tuple
+Listener = Callable[[Changes, tuple[Delta, ...]], object]
 
 
 def read(session: Session) -> dict[str, int]:
@@ -68,27 +82,70 @@ def bump(session: Session, kinds) -> None:
             pending[kind] = (pending[kind][0] if kind in pending else new - 1, new)
 
 
+def describe(session: Session, delta: Delta) -> None:
+    """Say what a write just flushed did, in terms a need board can apply (see
+    NeedBoard.apply): sent with the transaction's news when it commits."""
+    session.info.setdefault(DELTAS, []).append(tuple(delta))
+
+
+def notice(changes: Changes, deltas) -> str:
+    """The NOTIFY payload for a commit; the deltas are left out when too long.
+
+    >>> notice({"activity": (4, 5)}, [("commit", "mtl", "11", "2026-12-04")])
+    '{"moved": {"activity": [4, 5]}, "deltas": [["commit", "mtl", "11", "2026-12-04"]]}'
+    """
+    payload = json.dumps({"moved": changes, "deltas": list(deltas)})
+    if len(payload.encode()) > MAX_NOTICE_BYTES:
+        payload = json.dumps({"moved": changes, "deltas": []})
+    return payload
+
+
+def read_notice(payload: str) -> tuple[Changes, tuple[Delta, ...]]:
+    """
+    >>> read_notice('{"moved": {"activity": [4, 6]}, "deltas": [["book", "mtl", "11", "x", 3]]}')
+    ({'activity': (4, 6)}, (('book', 'mtl', '11', 'x', 3),))
+    """
+    data = json.loads(payload)
+    changes = {kind: (int(before), int(after)) for kind, (before, after) in data["moved"].items()}
+    return changes, tuple(tuple(delta) for delta in data.get("deltas", []))
+
+
 def committed(session: Session) -> Changes:
     """What the session's last committed transaction moved."""
     return session.info.get(COMMITTED, {})
 
 
-def install(sessions: sessionmaker, listeners: list[Callable[[Changes], object]]) -> None:
+def install(sessions: sessionmaker, listeners: list[Listener], channel: str | None = None) -> None:
     """Make every session of ``sessions`` bump the versions of what it writes, and
-    tell ``listeners`` after each commit that moved any."""
+    tell ``listeners`` after each commit that moved any; with a ``channel``
+    (PostgreSQL), NOTIFY it too, for other processes."""
     event.listen(sessions, "after_flush", _after_flush)
     event.listen(sessions, "do_orm_execute", _after_bulk)
 
+    def before_commit(session: Session) -> None:
+        if channel is None:
+            return
+        # The commit's own last flush comes after this hook: flush first, so the
+        # news covers every write of the transaction.
+        session.flush()
+        changes = session.info.get(PENDING)
+        if changes:
+            payload = notice(changes, session.info.get(DELTAS, ()))
+            session.connection().execute(select(func.pg_notify(channel, payload)))
+
     def after_commit(session: Session) -> None:
         changes = session.info.pop(PENDING, {})
+        deltas = tuple(session.info.pop(DELTAS, ()))
         session.info[COMMITTED] = changes
         if changes:
             for listener in listeners:
-                listener(changes)
+                listener(changes, deltas)
 
     def after_rollback(session: Session) -> None:
         session.info.pop(PENDING, None)
+        session.info.pop(DELTAS, None)
 
+    event.listen(sessions, "before_commit", before_commit)
     event.listen(sessions, "after_commit", after_commit)
     event.listen(sessions, "after_rollback", after_rollback)
 

@@ -12,8 +12,13 @@ from turfmap.postcode import TYPED_POSTCODE
 from turfmap.recommend.ranking import Constraints
 from turfmap.recommend.service import Origin, recommend
 from turfmap.recommend.tokens import MAX_TOKEN_LENGTH, TOKEN_FORM, stamp
-from turfmap.store import versions
-from turfmap.travel.estimate import DEFAULT_MAX_MINUTES, DEFAULT_MODE, MAX_MINUTES_RANGE, MODES
+from turfmap.travel.estimate import (
+    DEFAULT_MAX_MINUTES,
+    DEFAULT_MODE,
+    MAX_MINUTES_MEANING,
+    MAX_MINUTES_RANGE,
+    MODES,
+)
 from turfmap.web import schemas
 from turfmap.web.api import KEY, LAT, LON, api
 from turfmap.web.clock import board, today
@@ -81,7 +86,7 @@ MAX_MINUTES = number(
     "max_minutes",
     *MAX_MINUTES_RANGE,
     default=DEFAULT_MAX_MINUTES,
-    description="the longest trip the volunteer will make, in minutes",
+    description=MAX_MINUTES_MEANING,
 )
 RECOMMEND = Operation(
     "The origin's district and a ranked list of districts, each with its reason, "
@@ -162,10 +167,8 @@ def commit(body: dict):
     granted = ours.tokens.check(body["token"], today=today())
     _agrees(body, granted)
     with ours.db.transaction() as session:
-        record_commitment(session, granted)
-    board = ours.board
-    board.note_commitment(granted.set_slug, granted.code, versions.committed(session))
-    entry = board.get().get(granted.set_slug, granted.code)
+        record_commitment(session, granted)  # the board hears of it as it commits
+    entry = board().get(granted.set_slug, granted.code)
     return {
         "set": granted.set_slug,
         "code": granted.code,

@@ -1,0 +1,143 @@
+"""Several servers on one PostGIS (issue 22): two real gunicorn servers of two
+workers each, polling only once a minute, so that what one server's worker sees
+of another's writes it has heard through LISTEN/NOTIFY."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import threading
+import time
+from contextlib import ExitStack
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.conftest import Backend, _postgres_url, services_of
+from tests.servers import STRONG_KEY, get, gunicorn, post_json, production_env, subprocess_database
+from tests.test_production import loaded
+from turfmap.store.models import CanvassSession
+from turfmap.store.queries import get_set
+
+pytestmark = pytest.mark.slow
+UNLIMITED = {
+    name: "none"
+    for name in (
+        "TURFMAP_API_RATE_LIMIT",
+        "TURFMAP_COMMIT_LIMIT",
+        "TURFMAP_RSVP_LIMIT",
+        "TURFMAP_RSVP_CONTACT_LIMIT",
+    )
+}
+
+
+@pytest.fixture(scope="module")
+def two_servers():
+    """(app that loaded Montreal, [server A, server B]) on a PostGIS database of
+    the module's own."""
+    backend = Backend("postgis", _postgres_url())
+    with ExitStack() as stack:
+        url = stack.enter_context(subprocess_database(backend))
+        app = stack.enter_context(loaded(url))
+        env = production_env(
+            url, TURFMAP_SECRET_KEY=STRONG_KEY, TURFMAP_INDEX_CHECK_SECONDS="60", **UNLIMITED
+        )
+        bases = [stack.enter_context(gunicorn(env))[1] for _ in range(2)]
+        yield app, bases
+
+
+def committed(base: str, code: str) -> int:
+    status, _, body = get(f"{base}/api/v1/districts/{code}")
+    assert status == 200, body
+    return json.loads(body)["need"]["committed"]
+
+
+def recommended(base: str, lat: float, lon: float) -> dict:
+    status, _, body = get(f"{base}/api/v1/recommend?lat={lat}&lon={lon}&own_area=1")
+    assert status == 200, body
+    return json.loads(body)["district"]
+
+
+def test_a_write_on_either_server_shows_on_the_other_within_a_second(two_servers):
+    """Commitments alternate between the servers, so each server both writes and
+    must see the other's writes (a worker that records a write must still notice
+    a write made elsewhere just before it)."""
+    _, servers = two_servers
+    point = json.loads(get(f"{servers[0]}/api/v1/districts/101")[2])["point"]
+    lags = []
+    for n in range(20):
+        writer, reader = servers[n % 2], servers[1 - n % 2]
+        home = recommended(writer, point["lat"], point["lon"])
+        before = committed(reader, home["code"])
+        status, _, body = post_json(
+            f"{writer}/api/v1/commitments", json.dumps({"token": home["commit_token"]}).encode()
+        )
+        assert status == 201, body
+        written = time.monotonic()
+        while committed(reader, home["code"]) != before + 1:
+            assert time.monotonic() - written < 10, "the other server never heard"
+            time.sleep(0.01)
+        lags.append(time.monotonic() - written)
+    # Every worker of both servers has them all (each reading may meet either worker).
+    for base in servers:
+        assert {committed(base, "101") for _ in range(12)} == {20}
+    assert statistics.quantiles(lags, n=20)[18] <= 1.0, lags  # p95
+    # And in the recommendations themselves, not only the district's page.
+    assert all(
+        recommended(base, point["lat"], point["lon"])["why_parts"]["committed"] == 20
+        for base in servers
+    )
+
+
+def test_the_last_place_goes_to_exactly_one_of_twenty_across_two_servers(two_servers):
+    app, servers = two_servers
+    point = json.loads(get(f"{servers[0]}/api/v1/districts/102")[2])["point"]
+    start = datetime.now(UTC) + timedelta(days=2)
+    with services_of(app).db.transaction() as session:
+        item = CanvassSession(
+            set_id=get_set(session, "mtl").id,
+            district_code="102",
+            title="The last place",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            lon=point["lon"],
+            lat=point["lat"],
+            capacity=1,
+            status="approved",
+        )
+        session.add(item)
+    # A new session reaches both servers too (a rebuild: sessions are no delta).
+    deadline = time.monotonic() + 1.0
+    for base in servers:
+        while listed(base, point, item.id) != 1:
+            assert time.monotonic() < deadline, f"{base} does not offer the new session"
+            time.sleep(0.02)
+    answers: list[tuple[int, dict]] = []
+    ready = threading.Barrier(20)
+
+    def take(n: int) -> None:
+        body = json.dumps({"name": f"Volunteer {n}", "contact": f"v{n}@example.org"}).encode()
+        ready.wait()
+        status, _, reply = post_json(f"{servers[n % 2]}/api/v1/sessions/{item.id}/rsvps", body)
+        answers.append((status, json.loads(reply)))
+
+    threads = [threading.Thread(target=take, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    statuses = sorted(status for status, _ in answers)
+    assert statuses == [201] + [409] * 19
+    assert {reply["error"]["code"] for status, reply in answers if status == 409} == {"full"}
+    # Both servers' recommendations drop the full session at once (heard, not polled).
+    deadline = time.monotonic() + 1.0
+    for base in servers:
+        while listed(base, point, item.id) is not None:
+            assert time.monotonic() < deadline, f"{base} still offers the full session"
+            time.sleep(0.02)
+
+
+def listed(base: str, point: dict, session_id: int) -> int | None:
+    """The free places a server's recommendation offers at the session, or None."""
+    sessions = recommended(base, point["lat"], point["lon"])["sessions"]
+    return next((s["free_places"] for s in sessions if s["id"] == session_id), None)
