@@ -122,23 +122,44 @@ def subprocess_database(backend):
 
 
 class Cluster:
-    """A PostgreSQL cluster of the test's own, on a free port, that it may stop."""
+    """A PostgreSQL cluster of the test's own, on a free port, that it may stop;
+    with ``primary``, a streaming replica of that running cluster (pg_basebackup)."""
 
-    def __init__(self):
+    def __init__(self, primary: Cluster | None = None):
         self.folder = Path(tempfile.mkdtemp(prefix="turfmap-pg-"))
         self.data = self.folder / "data"
         self.port = free_port()
         shutil.chown(self.folder, "postgres", "postgres")
-        self._pg("initdb", "-D", str(self.data), "--auth=trust", "-U", "postgres", "-E", "UTF8")
+        if primary is None:
+            self._pg("initdb", "-D", str(self.data), "--auth=trust", "-U", "postgres", "-E", "UTF8")
+        else:
+            # -R writes standby.signal and primary_conninfo: it starts as a hot standby.
+            self._pg("pg_basebackup", "-h", "127.0.0.1", "-p", str(primary.port),
+                     "-U", "postgres", "-D", str(self.data), "-R", "-X", "stream",
+                     "-c", "fast")  # fmt: skip
+
+    def sql(self, statement: str):
+        """Run one statement on this cluster (AUTOCOMMIT); its first value."""
+        engine = create_engine(self.url, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as connection:
+                return connection.execute(text(statement)).scalar()
+        finally:
+            engine.dispose()
 
     @property
     def url(self) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
-    def start(self) -> None:
+    def start(self, *settings: str) -> None:
+        """Start on the cluster's port; ``settings`` such as "log_statement=all"."""
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        options += "".join(f" -c {setting}" for setting in settings)
         log = str(self.folder / "log")
         self._pg("pg_ctl", "-D", str(self.data), "-o", options, "-l", log, "-w", "start")
+
+    def log(self) -> str:
+        return (self.folder / "log").read_text(errors="replace")
 
     def stop(self) -> None:
         self._pg("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
@@ -153,6 +174,18 @@ class Cluster:
         if os.geteuid() == 0:  # PostgreSQL refuses to run as root
             command = ["runuser", "-u", "postgres", "--", *command]
         subprocess.run(command, check=True, capture_output=True, cwd=self.folder)
+
+
+@contextmanager
+def replica_of(primary: Cluster):
+    """A running streaming replica of ``primary``, removed afterwards."""
+    replica = Cluster(primary)
+    try:
+        # Every statement in its log: what tests read to see which reads came here.
+        replica.start("log_statement=all")
+        yield replica
+    finally:
+        replica.remove()
 
 
 @contextmanager

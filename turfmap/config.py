@@ -171,6 +171,15 @@ SETTINGS: tuple[Setting, ...] = (
         "`sqlite:///instance/turfmap.sqlite3`",
     ),
     Setting(
+        "TURFMAP_READ_DATABASE_URL",
+        None,
+        _text,
+        "a read-only replica of the database (PostgreSQL streaming replication): public "
+        "pages and API answers read from it while it keeps up with what the worker has "
+        "shown, and from the primary (saying so in the log) while it lags or is down; "
+        "every write, and every read after a write, goes to the primary",
+    ),
+    Setting(
         "TURFMAP_SECRET_KEY",
         None,
         _text,

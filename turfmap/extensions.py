@@ -19,6 +19,7 @@ from turfmap.scoring.need import NeedWeights
 from turfmap.spatial.holder import IndexHolder
 from turfmap.store import versions
 from turfmap.store.db import Database
+from turfmap.store.replica import ReadSessions
 from turfmap.travel.router import Router, make_router
 
 
@@ -54,6 +55,7 @@ class Services:
     router: Router
     geojson: PayloadCache
     tokens: CommitTokens
+    reads: ReadSessions  # public reads: a replica's while it keeps up, else the primary's
 
 
 def init_app(app: Flask) -> Services:
@@ -75,6 +77,13 @@ def init_app(app: Flask) -> Services:
         router=make_router(config["TURFMAP_ROUTER_URL"]),
         geojson=PayloadCache(),
         tokens=CommitTokens(config["SECRET_KEY"]),
+        reads=None,  # below: it asks the board what this worker has shown
+    )
+    services.reads = ReadSessions(
+        db,
+        config["TURFMAP_READ_DATABASE_URL"],
+        schema=config["TURFMAP_DATABASE_SCHEMA"],
+        seen=lambda: _versions_shown(services),
     )
     app.extensions["turfmap"] = services
     if config["TURFMAP_LISTEN"]:
@@ -104,6 +113,13 @@ def settle_heap() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+
+
+def _versions_shown(ours: Services) -> dict:
+    """The state versions this worker's answers already reflect: a replica behind
+    them would take back what a volunteer has just seen."""
+    ours.board.get()
+    return ours.board.held() or {}
 
 
 def map_state(ours: Services) -> tuple:
@@ -140,4 +156,6 @@ def warm_up(app: Flask) -> None:
 
 def after_fork(app: Flask) -> None:
     """In a worker process just forked from a master that made ``app``."""
-    app.extensions["turfmap"].db.engine.dispose(close=False)
+    ours = app.extensions["turfmap"]
+    ours.db.engine.dispose(close=False)
+    ours.reads.after_fork()

@@ -19,11 +19,15 @@ from turfmap.store import versions
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 
 
-def make_engine(url: str, *, schema: str | None = None) -> Engine:
+def make_engine(
+    url: str, *, schema: str | None = None, connect_timeout: int | None = None
+) -> Engine:
     """An engine for ``url``. ``schema`` puts a PostgreSQL connection's tables in
     their own schema (PostGIS stays in public), which the tests use to give each
     run an empty database without needing CREATE DATABASE."""
-    connect_args = {}
+    connect_args: dict = {}
+    if connect_timeout is not None and not url.startswith("sqlite"):
+        connect_args["connect_timeout"] = connect_timeout
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:" and url.count("/") >= 3:

@@ -83,6 +83,8 @@ def _install_health(app: Flask) -> None:
             "index": ours.spatial.state(),
             "board": ours.board.state(),
             "rate_limits": current_app.extensions["turfmap.limits"].reachable(),
+            # Not a condition of readiness: public reads fall back to the primary.
+            "replica": ours.reads.state(),
         }
         ready = state["database"] and state["index"]["built"] and state["rate_limits"]
         return {"status": "ready" if ready else "not_ready", **state}, 200 if ready else 503

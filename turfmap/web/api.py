@@ -45,7 +45,7 @@ def openapi():
 @api.get("/sets")
 @declared(Operation("Boundary sets and their active generations", schemas.SETS))
 def sets():
-    with services().db.session() as session:
+    with services().reads.session() as session:
         return {"sets": lookup.list_sets(session)}
 
 
@@ -55,7 +55,7 @@ def sets():
 )
 def point(lat: float, lon: float):
     index = services().spatial.get()
-    with services().db.session() as session:
+    with services().reads.session() as session:
         found = lookup.districts_at_point(session, index, board(), lon, lat)
     return {"point": {"lat": lat, "lon": lon}, "districts": found}
 
@@ -70,7 +70,7 @@ def point(lat: float, lon: float):
     )
 )
 def district(code: str):
-    with services().db.session() as session:
+    with services().reads.session() as session:
         return lookup.district_page(session, board(), code, datetime.now(UTC))
 
 
@@ -86,7 +86,7 @@ def district(code: str):
     )
 )
 def district_geojson(code: str):
-    with services().db.session() as session:
+    with services().reads.session() as session:
         summary, geometry = lookup.district_detail(session, board(), code)
     feature = {
         "type": "Feature",
@@ -130,7 +130,7 @@ def set_districts(slug: str, zoom: float | None, bbox: str | None):
     key = (slug, zoom, boxes, today(), map_state(services()))
     payload = services().geojson.get(key)
     if payload is None:
-        with services().db.session() as session:
+        with services().reads.session() as session:
             found = lookup.set_features(session, index, need_board, slug, zoom, boxes)
         collection = {
             "type": "FeatureCollection",
@@ -145,7 +145,7 @@ def set_districts(slug: str, zoom: float | None, bbox: str | None):
 @declared(Operation("A set's hex cartogram layout", schemas.HEXES, path=(SLUG,), errors=NOT_FOUND))
 def set_hexes(slug: str):
     index = services().spatial.get()
-    with services().db.session() as session:
+    with services().reads.session() as session:
         return lookup.set_hexes(session, index, board(), slug)
 
 

@@ -31,7 +31,7 @@ NO_SESSION = {404: "No approved session with this id"}
     )
 )
 def session_detail(session_id: int):
-    with services().db.session() as session:
+    with services().reads.session() as session:
         return canvassing.public_detail(session, session_id)
 
 

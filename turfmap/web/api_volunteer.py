@@ -57,7 +57,7 @@ POSTCODE = text(
 )
 def postcode(postcode: str):
     index = services().spatial.get()
-    with services().db.session() as session:
+    with services().reads.session() as session:
         return lookup.postcode_detail(session, index, board(), postcode)
 
 
@@ -67,7 +67,7 @@ def _origin(values) -> Origin:
     if has_postcode and has_point:
         raise InputError("give either postcode or lat and lon, not both")
     if has_postcode:
-        with services().db.session() as session:
+        with services().reads.session() as session:
             postcode, found = lookup.postcode_location(session, POSTCODE.read(values))
         return Origin(found.lon, found.lat, postcode)
     if not has_point:

@@ -35,7 +35,7 @@ def _map_page(*, embed: bool):
         raise InputError(f"theme={shown(theme)} must be one of {', '.join(THEMES)}")
     focus = request.args.get("focus") or None
     index = services().spatial.get()
-    with services().db.session() as session:
+    with services().reads.session() as session:
         requested = request.args.get("set") or None
         main, children = lookup.map_sets(session, index, requested)
         if focus:
@@ -88,7 +88,7 @@ def district(code: str):
     if code.endswith(".json"):
         return district_json(code.removesuffix(".json"))
     now = datetime.now(UTC)
-    with services().db.session() as session:
+    with services().reads.session() as session:
         data = lookup.district_page(session, board(), code, now, page_words())
     points, marks = need_steps(data["need_history"], now)
     return render_template(
@@ -100,5 +100,5 @@ def district(code: str):
 
 
 def district_json(code: str):
-    with services().db.session() as session:
+    with services().reads.session() as session:
         return lookup.district_page(session, board(), code, datetime.now(UTC), page_words())

@@ -55,6 +55,7 @@ def session_page(session_id: int):
 
 
 def _session_page(session_id, form, *, status=200, **shown):
+    # From the primary: this page follows the sign-up form's own write.
     with services().db.session() as session:
         detail = canvassing.public_detail(session, session_id)
         turfs_left = canvass.turfs_left(session, session_id)
@@ -86,14 +87,14 @@ def session_turf(session_id: int):
 
 @pages.get("/s/<int:session_id>.ics")
 def session_calendar(session_id: int):
-    with services().db.session() as session:
+    with services().reads.session() as session:
         detail = canvassing.public_detail(session, session_id)
     return _calendar(detail["title"], [detail], f"session-{session_id}.ics")
 
 
 @pages.get("/d/<code>/sessions.ics")
 def district_calendar(code: str):
-    with services().db.session() as session:
+    with services().reads.session() as session:
         name, sessions = canvassing.district_calendar(session, code, datetime.now(UTC))
     return _calendar(f"Canvassing in {name}", sessions, f"{code}-sessions.ics")
 
