@@ -122,8 +122,10 @@ def install(sessions: sessionmaker, listeners: list[Listener], channel: str | No
     event.listen(sessions, "after_flush", _after_flush)
     event.listen(sessions, "do_orm_execute", _after_bulk)
 
+    # SQLAlchemy calls both hooks when a savepoint (begin_nested) is released too:
+    # only the outermost commit makes the writes visible, so only it tells anyone.
     def before_commit(session: Session) -> None:
-        if channel is None:
+        if channel is None or session.in_nested_transaction():
             return
         # The commit's own last flush comes after this hook: flush first, so the
         # news covers every write of the transaction.
@@ -134,6 +136,8 @@ def install(sessions: sessionmaker, listeners: list[Listener], channel: str | No
             session.connection().execute(select(func.pg_notify(channel, payload)))
 
     def after_commit(session: Session) -> None:
+        if session.in_nested_transaction():
+            return
         changes = session.info.pop(PENDING, {})
         deltas = tuple(session.info.pop(DELTAS, ()))
         session.info[COMMITTED] = changes
@@ -142,6 +146,10 @@ def install(sessions: sessionmaker, listeners: list[Listener], channel: str | No
                 listener(changes, deltas)
 
     def after_rollback(session: Session) -> None:
+        if session.in_nested_transaction():
+            # A savepoint undone: the transaction goes on. A bump it held may be
+            # reported later though undone, which costs a listener one rebuild.
+            return
         session.info.pop(PENDING, None)
         session.info.pop(DELTAS, None)
 
