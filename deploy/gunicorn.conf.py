@@ -51,3 +51,39 @@ def post_fork(server, worker):
     from turfmap.extensions import after_fork
 
     after_fork(server.app.wsgi())
+
+
+# Metrics from every worker (turfmap/metrics.py): each writes its figures into
+# PROMETHEUS_MULTIPROC_DIR, emptied here at start so no dead worker's figures linger.
+def on_starting(server):
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder, exist_ok=True)
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
+
+
+# TURFMAP_LOG_FORMAT=json: gunicorn's own lines (start, workers booting or dying) as
+# JSON objects too, like turfmap's; turfmap logs each request itself (with the
+# client's address as ProxyFix sees it), so gunicorn's access log stays off.
+if os.environ.get("TURFMAP_LOG_FORMAT", "").strip().lower() == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "turfmap.web.observe.JsonLines"}},
+        "handlers": {
+            "stderr": {"class": "logging.StreamHandler", "formatter": "json"},
+        },
+        "root": {"level": "INFO", "handlers": ["stderr"]},
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
+        },
+    }

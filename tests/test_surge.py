@@ -5,9 +5,12 @@ of another's writes it has heard through LISTEN/NOTIFY."""
 from __future__ import annotations
 
 import json
+import re
 import statistics
+import tempfile
 import threading
 import time
+import urllib.request
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 
@@ -39,11 +42,19 @@ def two_servers():
     with ExitStack() as stack:
         url = stack.enter_context(subprocess_database(backend))
         app = stack.enter_context(loaded(url))
-        env = production_env(
-            url, TURFMAP_SECRET_KEY=STRONG_KEY, TURFMAP_INDEX_CHECK_SECONDS="60", **UNLIMITED
-        )
-        bases = [stack.enter_context(gunicorn(env))[1] for _ in range(2)]
-        yield app, bases
+        servers = []
+        for _ in range(2):
+            env = production_env(
+                url,
+                TURFMAP_SECRET_KEY=STRONG_KEY,
+                TURFMAP_INDEX_CHECK_SECONDS="60",
+                TURFMAP_LOG_FORMAT="json",
+                TURFMAP_TRUSTED_PROXIES="1",
+                PROMETHEUS_MULTIPROC_DIR=stack.enter_context(tempfile.TemporaryDirectory()),
+                **UNLIMITED,
+            )
+            servers.append(stack.enter_context(gunicorn(env)))
+        yield app, [base for _, base in servers], [process for process, _ in servers]
 
 
 def committed(base: str, code: str) -> int:
@@ -62,7 +73,7 @@ def test_a_write_on_either_server_shows_on_the_other_within_a_second(two_servers
     """Commitments alternate between the servers, so each server both writes and
     must see the other's writes (a worker that records a write must still notice
     a write made elsewhere just before it)."""
-    _, servers = two_servers
+    _, servers, _ = two_servers
     point = json.loads(get(f"{servers[0]}/api/v1/districts/101")[2])["point"]
     lags = []
     for n in range(20):
@@ -90,7 +101,7 @@ def test_a_write_on_either_server_shows_on_the_other_within_a_second(two_servers
 
 
 def test_the_last_place_goes_to_exactly_one_of_twenty_across_two_servers(two_servers):
-    app, servers = two_servers
+    app, servers, _ = two_servers
     point = json.loads(get(f"{servers[0]}/api/v1/districts/102")[2])["point"]
     start = datetime.now(UTC) + timedelta(days=2)
     with services_of(app).db.transaction() as session:
@@ -141,3 +152,36 @@ def listed(base: str, point: dict, session_id: int) -> int | None:
     """The free places a server's recommendation offers at the session, or None."""
     sessions = recommended(base, point["lat"], point["lon"])["sessions"]
     return next((s["free_places"] for s in sessions if s["id"] == session_id), None)
+
+
+def test_metrics_add_up_every_worker_and_logs_are_json_lines(two_servers):
+    """After the tests above: /metrics counts both workers' requests, builds,
+    deltas and notices; each log line is a JSON object, and a request's line names
+    the client the proxy saw (TURFMAP_TRUSTED_PROXIES=1)."""
+    _, servers, processes = two_servers
+    for _ in range(6):
+        request = urllib.request.Request(
+            f"{servers[0]}/api/v1/districts/101", headers={"X-Forwarded-For": "203.0.113.9"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert answer.status == 200
+    status, headers, body = get(f"{servers[0]}/metrics")
+    assert status == 200 and headers["Content-Type"].startswith("text/plain")
+    text = body.decode()
+
+    def total(name: str, labels: str = "") -> float:
+        found = re.findall(rf"^{name}{{?([^}}\n]*)}}? ([0-9.e+]+)$", text, re.M)
+        return sum(float(value) for found_labels, value in found if labels in found_labels)
+
+    route = 'route="/api/v1/districts/<code>"'
+    assert total("turfmap_requests_total", route) >= 30  # asked by both workers, summed
+    assert total("turfmap_request_seconds_count", route) == total("turfmap_requests_total", route)
+    assert total("turfmap_build_seconds_count", 'what="index"') >= 1
+    assert total("turfmap_notices_total") >= 10  # the other server's commitments, heard
+    assert total("turfmap_board_deltas_total") >= 10
+    lines = [line for line in processes[0].log().splitlines() if line.strip()]
+    records = [json.loads(line) for line in lines]  # every line is one JSON object
+    assert any("Booting worker" in r["message"] for r in records)
+    asked = [r for r in records if r.get("route") == "/api/v1/districts/<code>"]
+    assert asked and {r["status"] for r in asked} == {200}
+    assert sum(r["client"] == "203.0.113.9" for r in asked) == 6

@@ -60,6 +60,23 @@ def _flag(value: str) -> bool:
     raise ValueError(f"{value!r} is not one of 1, 0, true, false, yes, no")
 
 
+def _choice(*allowed: str) -> Callable[[str], str]:
+    """
+    >>> _choice("text", "json")("JSON")
+    'json'
+    >>> _choice("text", "json")("xml")
+    Traceback (most recent call last):
+    ValueError: 'xml' is not one of text, json
+    """
+
+    def parse(value: str) -> str:
+        if value.strip().lower() not in allowed:
+            raise ValueError(f"{value!r} is not one of {', '.join(allowed)}")
+        return value.strip().lower()
+
+    return parse
+
+
 def _number(low: float, high: float) -> Callable[[str], float]:
     def parse(value: str) -> float:
         try:
@@ -193,7 +210,7 @@ SETTINGS: tuple[Setting, ...] = (
         _public_url,
         "the address the public uses (`https://map.example.org`): every absolute URL "
         "turfmap writes (embed snippets, calendar links) uses it, never the request's "
-        "Host header, and when set only its host is answered",
+        "Host header (a request may still arrive under any name, as health checks do)",
     ),
     Setting(
         "TURFMAP_TRUSTED_PROXIES",
@@ -201,6 +218,13 @@ SETTINGS: tuple[Setting, ...] = (
         _whole(0, 5),
         "how many reverse proxies (nginx, HAProxy) stand in front and set "
         "`X-Forwarded-For`: rate limits and logs then see the client's address",
+    ),
+    Setting(
+        "TURFMAP_LOG_FORMAT",
+        "text",
+        _choice("text", "json"),
+        "`json`: every log line a JSON object (time, level, logger, message; a line per "
+        "request with method, path, route, status, ms and the client's address)",
     ),
     Setting(
         "TURFMAP_TARGET_PARTY",

@@ -16,6 +16,7 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
+from turfmap import metrics
 from turfmap.clock import today_in
 from turfmap.scoring.need import (
     COVERAGE_DAYS,
@@ -333,6 +334,7 @@ class BoardHolder(Refreshing[NeedBoard]):
             check_seconds=check_seconds,
             after_build=after_build,
             watch=frozenset(versions.KINDS),
+            name="board",
         )
 
     def get(self, today: date | None = None) -> NeedBoard:
@@ -344,4 +346,6 @@ class BoardHolder(Refreshing[NeedBoard]):
         other change rebuilds it."""
         if set(changes) != {versions.ACTIVITY} or not all(map(NeedBoard.applies, deltas)):
             return False
-        return self.update(lambda board: board.apply(deltas), changes)
+        applied = self.update(lambda board: board.apply(deltas), changes)
+        metrics.DELTAS.inc()
+        return applied

@@ -42,4 +42,5 @@ class IndexHolder(Refreshing[SpatialIndex]):
             check_seconds=check_seconds,
             after_build=after_build,
             watch=frozenset({versions.INDEX}),
+            name="index",
         )

@@ -22,6 +22,7 @@ import psycopg
 from psycopg import sql
 from sqlalchemy.engine import URL
 
+from turfmap import metrics
 from turfmap.store import versions
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,6 @@ class ChangeListener:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._pid: int | None = None
-        self.heard = 0  # notices applied, for /metrics
         self.connected = threading.Event()
 
     def ensure_running(self) -> None:
@@ -109,6 +109,6 @@ class ChangeListener:
                         log.warning("ignored a malformed notice: %.200r", notice.payload)
                         continue
                     self._tell(changes, deltas)
-                    self.heard += 1
+                    metrics.NOTICES.inc()
                     if self._stop.is_set():
                         return

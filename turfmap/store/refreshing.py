@@ -22,6 +22,7 @@ from typing import Generic, TypeVar
 
 from sqlalchemy.exc import DBAPIError
 
+from turfmap import metrics
 from turfmap.store.db import Database
 
 T = TypeVar("T")
@@ -43,8 +44,10 @@ class Refreshing(Generic[T]):
         check_seconds: float = 5.0,
         after_build: Callable[[], object] | None = None,
         watch: frozenset[str] = frozenset(),
+        name: str = "value",
     ):
         self._db = db
+        self._name = name  # in metrics: what was built
         self._build = build
         self._token_of = token
         self._check_seconds = check_seconds
@@ -93,7 +96,9 @@ class Refreshing(Generic[T]):
             token = self._token_of(session, key)
             stale = self._value is None or key != self._key or token != self._token
             if stale:
+                started = time.perf_counter()
                 self._value = self._build(session, key)
+                metrics.BUILDS.labels(self._name).observe(time.perf_counter() - started)
                 self._key, self._token = key, token
                 self._built_at = datetime.now(UTC)
         return stale

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from turfmap import metrics
 from turfmap.store import versions
 from turfmap.store.db import Database, make_engine
 
@@ -57,16 +58,20 @@ class ReadSessions:
     def session(self) -> Session:
         """A session for a public read (opened now, so a stopped replica is found
         here rather than halfway through the answer)."""
-        if self._replica is None or not self._replica_usable():
+        if self._replica is None:
             return self._primary.session()
-        session = self._replica()
-        try:
-            session.connection()
-        except DBAPIError as error:
-            session.close()
-            self._switch(False, f"the replica is unreachable ({_first_line(error)})")
-            return self._primary.session()
-        return session
+        if self._replica_usable():
+            session = self._replica()
+            try:
+                session.connection()
+            except DBAPIError as error:
+                session.close()
+                self._switch(False, f"the replica is unreachable ({_first_line(error)})")
+            else:
+                metrics.PUBLIC_READS.labels("replica").inc()
+                return session
+        metrics.PUBLIC_READS.labels("primary").inc()
+        return self._primary.session()
 
     def _replica_usable(self) -> bool:
         if time.monotonic() - self._checked_at < CHECK_SECONDS:

@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from turfmap.errors import TurfmapError
-from turfmap.web import guard, headers, language, static_files
+from turfmap.web import guard, headers, language, observe, static_files
 from turfmap.web.json_provider import OrjsonProvider
 from turfmap.web.ratelimit import Limits
 from turfmap.web.sessions import SessionsOffTheApi
@@ -38,6 +38,7 @@ def register_web(app: Flask) -> None:
         # further left was written by the client and proves nothing.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.extensions["turfmap.limits"] = Limits(app.config["TURFMAP_RATE_LIMIT_STORAGE"])
+    observe.install(app)  # first: its clock starts before every other hook
     guard.install(app)
     language.install(app)
     _install_api_limit(app)

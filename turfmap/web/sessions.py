@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask.sessions import SecureCookieSessionInterface
 
-COOKIELESS_PREFIXES = ("/api/", "/healthz")
+COOKIELESS_PREFIXES = ("/api/", "/healthz", "/metrics")
 
 
 def cookieless(path: str) -> bool:
