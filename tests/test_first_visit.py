@@ -58,13 +58,18 @@ def statements(app):
 def test_a_warm_worker_serves_the_map_page_and_layer_without_a_query(held_app):
     client = held_app.test_client()
     layer = "/api/v1/sets/westminster-2024/districts.geojson?zoom=6"
+    hexes = "/api/v1/sets/westminster-2024/hexes.json"
     first_page, first_layer = client.get("/"), client.get(layer)  # builds what it holds
+    first_hexes = client.get(hexes)
     assert first_page.status_code == 200 and first_layer.status_code == 200
     with statements(held_app) as seen:
         page = client.get("/")
         again = client.get(layer)
         embed = client.get("/embed?theme=dark")
+        hexes_again = client.get(hexes, headers={"If-None-Match": first_hexes.headers["ETag"]})
     assert seen == []
+    assert hexes_again.status_code == 304
+    assert "public" in first_hexes.headers["Cache-Control"]
     assert page.data == first_page.data and embed.status_code == 200
     assert again.data == first_layer.data and again.headers["ETag"] == first_layer.headers["ETag"]
     assert len(again.get_json()["features"]) == 650

@@ -142,11 +142,25 @@ def set_districts(slug: str, zoom: float | None, bbox: str | None):
 
 
 @api.get("/sets/<slug>/hexes.json")
-@declared(Operation("A set's hex cartogram layout", schemas.HEXES, path=(SLUG,), errors=NOT_FOUND))
+@declared(
+    Operation(
+        "A set's hex cartogram layout",
+        schemas.HEXES,
+        path=(SLUG,),
+        errors=CACHED,
+        headers=ETAG,
+    )
+)
 def set_hexes(slug: str):
-    index = services().spatial.get()
-    with services().reads.session() as session:
-        return lookup.set_hexes(session, index, board(), slug)
+    index, need_board = services().spatial.get(), board()
+    # As the boundaries' GeoJSON: reused while the versions held say nothing changed.
+    key = ("hexes", slug, today(), map_state(services()))
+    payload = services().geojson.get(key)
+    if payload is None:
+        with services().reads.session() as session:
+            layout = lookup.set_hexes(session, index, need_board, slug)
+        payload = services().geojson.put(key, Payload(_dumps(layout)))
+    return geojson_response(payload, mimetype="application/json")
 
 
 # At least two characters besides spaces, and no NUL.
@@ -193,16 +207,19 @@ class Payload:
         return self._gzipped
 
 
-def geojson_response(body: dict | Payload) -> Response:
-    """GeoJSON with an ETag, so a map panning back and forth re-downloads nothing."""
+def geojson_response(body: dict | Payload, mimetype: str = GEOJSON) -> Response:
+    """Map data with an ETag (of its content: a new generation, or a need that
+    changes a colour, changes it), public for five minutes, so that a map panning
+    back and forth re-downloads nothing and nginx or a CDN may serve it
+    (deploy/nginx.conf)."""
     payload = body if isinstance(body, Payload) else Payload(_dumps(body))
     if "gzip" in request.headers.get("Accept-Encoding", ""):
-        response = Response(payload.gzipped, mimetype="application/geo+json")
+        response = Response(payload.gzipped, mimetype=mimetype)
         response.headers["Content-Encoding"] = "gzip"
         response.vary.add("Accept-Encoding")
         response.set_etag(payload.etag, weak=True)  # names the content, not these bytes
     else:
-        response = Response(payload.data, mimetype="application/geo+json")
+        response = Response(payload.data, mimetype=mimetype)
         response.set_etag(payload.etag)
     response.cache_control.public = True
     response.cache_control.max_age = 300
