@@ -66,8 +66,16 @@ def gunicorn(env: dict[str, str], *, workers: int = 2, wait: bool = True):
         f"127.0.0.1:{port}",
         "turfmap:create_app()",
     ]
+    with serving(command, port, env=env, cwd=ROOT, wait=wait) as running:
+        yield running
+
+
+@contextmanager
+def serving(command: list[str], port: int, *, env=None, cwd=ROOT, wait: bool = True):
+    """Run ``command`` (a server on ``port``), its output to a file; once its
+    /healthz answers (unless not ``wait``), yield (process, base URL); stop it after."""
     with tempfile.TemporaryFile("w+") as log_file:
-        process = Server(command, env=env, cwd=ROOT, stdout=log_file, stderr=log_file, text=True)
+        process = Server(command, env=env, cwd=cwd, stdout=log_file, stderr=log_file, text=True)
         process.log_file = log_file
         url = f"http://127.0.0.1:{port}"
         try:
@@ -224,3 +232,32 @@ def post_json(url: str, body: bytes, timeout: float = 10) -> tuple[int, dict, by
             return answer.status, dict(answer.headers), answer.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
+
+
+@contextmanager
+def nginx(upstreams: list[str]):
+    """deploy/nginx.conf itself, its marked lines pointed at ``upstreams`` (base
+    URLs), a free port and a folder of its own; yields (process, base URL)."""
+    import re
+
+    folder = Path(tempfile.mkdtemp(prefix="turfmap-nginx-"))
+    folder.chmod(0o777)  # nginx's workers run as nobody when it starts as root
+    port = free_port()
+    servers = "".join(
+        f"        server {url.removeprefix('http://')} max_fails=3 fail_timeout=5s;\n"
+        for url in upstreams
+    )
+    text = (ROOT / "deploy" / "nginx.conf").read_text()
+    text = re.sub(r"^\s*server \S+ max_fails.*# turfmap:upstream\n", "", text, flags=re.M)
+    text = text.replace("        keepalive 64;", servers + "        keepalive 64;", 1)
+    text = re.sub(r"^pid .*$", f"pid {folder}/nginx.pid;", text, flags=re.M)
+    text = re.sub(r"/var/cache/nginx/turfmap", str(folder / "cache"), text)
+    text = re.sub(r"listen 80;", f"listen 127.0.0.1:{port};", text)
+    config = folder / "nginx.conf"
+    config.write_text(text)
+    command = ["nginx", "-p", str(folder), "-c", str(config), "-g", "daemon off;"]
+    try:
+        with serving(command, port, cwd=folder) as running:
+            yield running
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -17,6 +17,8 @@ COMPRESSIBLE = (
     "application/javascript",
 )
 MIN_GZIP_BYTES = 1024
+# Paths whose answers say nothing of their own about caching are not cached.
+NEVER_CACHED = ("/api/", "/walk/", "/admin", "/s/")
 
 
 def install(app: Flask) -> None:
@@ -26,6 +28,10 @@ def install(app: Flask) -> None:
         if path.startswith("/api/") and request.method in ("GET", "HEAD"):
             response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["X-Content-Type-Options"] = "nosniff"
+        if path.startswith(NEVER_CACHED) and "Cache-Control" not in response.headers:
+            # Recommendations, commitments, sign-ups, walks, the workspace: answers
+            # for one person at one moment; no proxy or CDN may keep them.
+            response.headers["Cache-Control"] = "no-store"
         _frame_policy(
             response, path, app.config["TURFMAP_FRAME_ANCESTORS"], app.config["TURFMAP_TILES"]
         )
