@@ -10,6 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import (  # noqa: E402
     bench_dispatch,
+    bench_first_visit,
     bench_geojson,
     bench_import,
     bench_lookup,
@@ -32,6 +33,7 @@ def main() -> None:
         bench_dispatch,
         bench_map,
         bench_phone,
+        bench_first_visit,
     ):
         print(f"\n## {module.__name__.split('.')[-1]}")
         module.run()

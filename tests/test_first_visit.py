@@ -5,15 +5,17 @@ fingerprinted, gzipped once and cacheable for a year (issue 22.7)."""
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import shutil
 from contextlib import contextmanager
+from html import unescape
 from pathlib import Path
 
 import pytest
 from sqlalchemy import event
 
-from tests.conftest import services_of
+from tests.conftest import load_montreal, services_of
 from turfmap import create_app
 from turfmap.config import PROJECT_ROOT
 from turfmap.web.static_files import fingerprint
@@ -113,3 +115,22 @@ def test_the_fingerprint_changes_with_any_file(tmp_path):
     assert fingerprint(folder) != before
     (folder / "map.js").rename(folder / "renamed.js")
     assert fingerprint(folder) not in (before,)
+
+
+def test_the_page_made_once_follows_a_need_change(app, cli, tmp_path):
+    """The map page each worker keeps is made again when a need it colours by
+    changes (its key holds the versions the worker holds)."""
+    load_montreal(cli)
+    client = app.test_client()
+
+    def drawn_needs() -> list:
+        page = client.get("/").get_data(as_text=True)
+        return json.loads(unescape(re.search(r'data-needs="([^"]*)"', page)[1]))
+
+    before = drawn_needs()
+    assert drawn_needs() == before  # the same page, made once
+    needs = tmp_path / "needs.csv"
+    needs.write_text("code,need,reason,expires\n101,3,Covered by the tenants' union,\n")
+    cli.ok("import", "needs", needs, "--set", "mtl", "--commit")
+    after = drawn_needs()
+    assert after != before and 3 in after

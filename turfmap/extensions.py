@@ -53,7 +53,7 @@ class Services:
     spatial: IndexHolder
     board: BoardHolder
     router: Router
-    geojson: PayloadCache
+    answers: PayloadCache  # map data and map pages, made once (web/payloads.py)
     tokens: CommitTokens
     reads: ReadSessions  # public reads: a replica's while it keeps up, else the primary's
 
@@ -75,7 +75,7 @@ def init_app(app: Flask) -> Services:
             after_build=settle_heap,
         ),
         router=make_router(config["TURFMAP_ROUTER_URL"]),
-        geojson=PayloadCache(),
+        answers=PayloadCache(),
         tokens=CommitTokens(config["SECRET_KEY"]),
         reads=None,  # below: it asks the board what this worker has shown
     )

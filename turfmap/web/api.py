@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import re
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, current_app
 
 from turfmap import lookup
 from turfmap.extensions import map_state, services
@@ -16,8 +14,8 @@ from turfmap.geometry.geojson import geojson_geometry
 from turfmap.web import params, schemas
 from turfmap.web.clock import board, today
 from turfmap.web.declare import Operation, declared, number, text
-from turfmap.web.json_provider import dumps_bytes
 from turfmap.web.openapi import document as openapi_document
+from turfmap.web.payloads import GEOJSON, Payload, map_data_response
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -28,7 +26,6 @@ LON = number("lon", -180, 180, required=True, example=-0.247)
 CODE = text("code", max_length=64, pattern=KEY, example="E14001279")
 SLUG = text("slug", max_length=64, pattern=KEY, example="westminster-2024")
 NOT_FOUND = {404: "No such thing (the message says which)"}
-GEOJSON = "application/geo+json"
 CACHED = {
     304: "Not modified since the ETag sent in If-None-Match",
     **NOT_FOUND,
@@ -94,7 +91,7 @@ def district_geojson(code: str):
         "properties": summary,
         "geometry": geojson_geometry(geometry, FULL_DETAIL_DECIMALS),
     }
-    return geojson_response(feature)
+    return map_data_response(feature)
 
 
 BBOX = text(
@@ -128,7 +125,7 @@ def set_districts(slug: str, zoom: float | None, bbox: str | None):
     # needs or results change: the versions this worker holds say when, and the
     # payload is reused with no query at all.
     key = (slug, zoom, boxes, today(), map_state(services()))
-    payload = services().geojson.get(key)
+    payload = services().answers.get(key)
     if payload is None:
         with services().reads.session() as session:
             found = lookup.set_features(session, index, need_board, slug, zoom, boxes)
@@ -137,8 +134,8 @@ def set_districts(slug: str, zoom: float | None, bbox: str | None):
             "band": found["band"],
             "features": found["features"],
         }
-        payload = services().geojson.put(key, Payload(_dumps(collection)))
-    return geojson_response(payload)
+        payload = services().answers.put(key, Payload.of(collection))
+    return map_data_response(payload)
 
 
 @api.get("/sets/<slug>/hexes.json")
@@ -155,12 +152,12 @@ def set_hexes(slug: str):
     index, need_board = services().spatial.get(), board()
     # As the boundaries' GeoJSON: reused while the versions held say nothing changed.
     key = ("hexes", slug, today(), map_state(services()))
-    payload = services().geojson.get(key)
+    payload = services().answers.get(key)
     if payload is None:
         with services().reads.session() as session:
             layout = lookup.set_hexes(session, index, need_board, slug)
-        payload = services().geojson.put(key, Payload(_dumps(layout)))
-    return geojson_response(payload, mimetype="application/json")
+        payload = services().answers.put(key, Payload.of(layout))
+    return map_data_response(payload, mimetype="application/json")
 
 
 # At least two characters besides spaces, and no NUL.
@@ -186,41 +183,3 @@ _PLACE = re.compile(r"^[^\x00]*[^\s\x00][^\x00]*[^\s\x00][^\x00]*$")
 )
 def places(q: str):
     return {"places": lookup.find_places(services().spatial.get(), q)}
-
-
-def _dumps(body: dict) -> bytes:
-    return dumps_bytes(body)
-
-
-class Payload:
-    """Serialised GeoJSON with its ETag, gzipped once on first demand."""
-
-    def __init__(self, data: bytes):
-        self.data = data
-        self.etag = hashlib.sha1(data).hexdigest()
-        self._gzipped: bytes | None = None
-
-    @property
-    def gzipped(self) -> bytes:
-        if self._gzipped is None:
-            self._gzipped = gzip.compress(self.data, 6)
-        return self._gzipped
-
-
-def geojson_response(body: dict | Payload, mimetype: str = GEOJSON) -> Response:
-    """Map data with an ETag (of its content: a new generation, or a need that
-    changes a colour, changes it), public for five minutes, so that a map panning
-    back and forth re-downloads nothing and nginx or a CDN may serve it
-    (deploy/nginx.conf)."""
-    payload = body if isinstance(body, Payload) else Payload(_dumps(body))
-    if "gzip" in request.headers.get("Accept-Encoding", ""):
-        response = Response(payload.gzipped, mimetype=mimetype)
-        response.headers["Content-Encoding"] = "gzip"
-        response.vary.add("Accept-Encoding")
-        response.set_etag(payload.etag, weak=True)  # names the content, not these bytes
-    else:
-        response = Response(payload.data, mimetype=mimetype)
-        response.set_etag(payload.etag)
-    response.cache_control.public = True
-    response.cache_control.max_age = 300
-    return response.make_conditional(request)

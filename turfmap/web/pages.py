@@ -8,11 +8,12 @@ from flask import Blueprint, Response, current_app, g, render_template, request,
 
 from turfmap import lookup
 from turfmap.errors import InputError, shown
-from turfmap.extensions import services
+from turfmap.extensions import map_state, services
 from turfmap.web.charts import need_steps
-from turfmap.web.clock import board
+from turfmap.web.clock import board, today
 from turfmap.web.language import page_words
 from turfmap.web.mappage import folium_parts, inlined
+from turfmap.web.payloads import Payload, payload_response
 
 pages = Blueprint("pages", __name__)
 
@@ -30,20 +31,33 @@ def embed():
 
 
 def _map_page(*, embed: bool):
+    """Every first visit asks for this page, so each worker renders each version of
+    it (set, theme, language, focus) once, until what it shows changes: the
+    versions the worker holds (index, needs) or the day."""
     theme = request.args.get("theme", "light")
     if theme not in THEMES:
         raise InputError(f"theme={shown(theme)} must be one of {', '.join(THEMES)}")
     focus = request.args.get("focus") or None
-    index = services().spatial.get()
+    requested = request.args.get("set") or None
+    index, need_board = services().spatial.get(), board()
+    if focus:
+        with services().reads.session() as session:
+            lookup.district_detail(session, need_board, focus)  # 404 for an unknown code
+    key = ("page", embed, theme, requested, focus, g.language, today(), map_state(services()))
+    payload = services().answers.get(key)
+    if payload is None:
+        html = _render_map_page(index, need_board, embed, theme, requested, focus)
+        payload = services().answers.put(key, Payload(html.encode()))
+    return payload_response(payload, "text/html")
+
+
+def _render_map_page(index, need_board, embed, theme, requested, focus) -> str:
     with services().reads.session() as session:
-        requested = request.args.get("set") or None
         main, children = lookup.map_sets(session, index, requested)
-        if focus:
-            lookup.district_detail(session, board(), focus)  # 404 for an unknown code
         # The first view in the page itself, unless the map opens on one district.
         overview = None
         if main and not focus:
-            overview = lookup.map_overview(session, index, board(), main)
+            overview = lookup.map_overview(session, index, need_board, main)
     config = {
         "api": url_for("api.sets").rsplit("/sets", 1)[0],
         "page_base": "",
