@@ -16,7 +16,6 @@ import os
 import re
 import secrets
 import subprocess
-import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,9 +46,8 @@ def worktree(commit: str):
 @contextmanager
 def one_worker(root: Path, url: str):
     """gunicorn with one worker, running the turfmap package found under ``root``."""
-    from tests.servers import free_port, serving
+    from tests.servers import gunicorn
 
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TURFMAP_")} | {
         "PYTHONPATH": str(root),
         "TURFMAP_DATABASE_URL": url,
@@ -58,20 +56,7 @@ def one_worker(root: Path, url: str):
         "TURFMAP_INDEX_CHECK_SECONDS": "60",
         "TURFMAP_CACHE_DIR": tempfile.mkdtemp(prefix="turfmap-cache-"),
     }
-    command = [
-        str(Path(sys.executable).with_name("gunicorn")),
-        "-c",
-        str(root / "deploy" / "gunicorn.conf.py"),
-        "--no-control-socket",
-        "-w",
-        "1",
-        "-b",
-        f"127.0.0.1:{port}",
-        "--log-level",
-        "warning",
-        "turfmap:create_app()",
-    ]
-    with serving(command, port, env=env, cwd=root) as (_, base):
+    with gunicorn(env, workers=1, root=root) as (_, base):
         yield base
 
 

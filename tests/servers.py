@@ -51,14 +51,14 @@ class Server(subprocess.Popen):
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], *, workers: int = 2, wait: bool = True):
+def gunicorn(env: dict[str, str], *, workers: int = 2, wait: bool = True, root: Path = ROOT):
     """gunicorn with deploy/gunicorn.conf.py, as the README's production line; yields
-    (process, base URL)."""
+    (process, base URL). ``root``: another checkout's (bench/bench_first_visit.py)."""
     port = free_port()
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
         "-c",
-        str(ROOT / "deploy" / "gunicorn.conf.py"),
+        str(root / "deploy" / "gunicorn.conf.py"),
         "--no-control-socket",
         "-w",
         str(workers),
@@ -66,7 +66,7 @@ def gunicorn(env: dict[str, str], *, workers: int = 2, wait: bool = True):
         f"127.0.0.1:{port}",
         "turfmap:create_app()",
     ]
-    with serving(command, port, env=env, cwd=ROOT, wait=wait) as running:
+    with serving(command, port, env=env, cwd=root, wait=wait) as running:
         yield running
 
 
