@@ -185,12 +185,12 @@ class Cluster:
 
 
 @contextmanager
-def replica_of(primary: Cluster):
-    """A running streaming replica of ``primary``, removed afterwards."""
+def replica_of(primary: Cluster, *, log_statements: bool = True):
+    """A running streaming replica of ``primary``, removed afterwards. It logs every
+    statement (tests read the log to see which reads came here) unless told not to."""
     replica = Cluster(primary)
     try:
-        # Every statement in its log: what tests read to see which reads came here.
-        replica.start("log_statement=all")
+        replica.start(*(["log_statement=all"] if log_statements else []))
         yield replica
     finally:
         replica.remove()
