@@ -100,6 +100,9 @@ def make_app(backend: Backend, tmp_path: Path, **config):
             # One LISTEN connection per app would exhaust PostgreSQL's slots over a
             # run; the tests of hearing other servers turn it on (test_surge.py).
             "TURFMAP_LISTEN": False,
+            # Jobs are done when a test says (tests/workspace.py: finish_jobs), not in
+            # a thread that might outlive it.
+            "TURFMAP_JOBS": "worker",
             "SESSION_COOKIE_SECURE": False,  # the test client speaks plain http
             **config,
         }

@@ -242,7 +242,7 @@ MATRIX = [
     ),
     ("apply A's upload", apply_needs, (302, 403, 302, 403, 403)),
     ("boundary sets", get("/admin/boundaries"), (302, 403, 403, 403, 200)),
-    ("boundary dry run", boundary_dry_run, (302, 403, 403, 403, 200)),
+    ("boundary dry run", boundary_dry_run, (302, 403, 403, 403, 302)),
     ("write generation", write_generation, (302, 403, 403, 403, 302)),
     ("review a switch", get("/admin/generations/wy/1/activate"), (302, 403, 403, 403, 200)),
     ("activate", post("/admin/generations/wy/1/activate"), (302, 403, 403, 403, 302)),

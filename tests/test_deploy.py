@@ -12,6 +12,7 @@ from contextlib import ExitStack
 
 import pytest
 
+from tests.conftest import Backend
 from tests.servers import (
     STRONG_KEY,
     gunicorn,
@@ -34,11 +35,11 @@ def fetch(url: str, **headers: str) -> tuple[int, dict, bytes]:
         return error.code, dict(error.headers), error.read()
 
 
-def test_nginx_in_front_of_two_servers(backend):
-    if backend.name != "sqlite":
-        pytest.skip("the proxy's behaviour does not depend on the database (PostGIS: test_surge)")
+def test_nginx_in_front_of_two_servers(tmp_path):
+    """On SQLite: what nginx does does not depend on the database (two servers on
+    PostGIS: test_surge.py)."""
     with ExitStack() as stack:
-        url = stack.enter_context(subprocess_database(backend))
+        url = stack.enter_context(subprocess_database(Backend("sqlite", str(tmp_path))))
         stack.enter_context(loaded(url))
         env = production_env(
             url,
@@ -103,8 +104,9 @@ def test_the_container_files_name_only_real_settings():
     deploy = PROJECT_ROOT / "deploy"
     compose = yaml.safe_load((deploy / "compose.yaml").read_text())
     services = compose["services"]
-    assert {"db", "redis", "migrate", "app1", "app2", "nginx"} <= set(services)
-    for name in ("app1", "app2", "migrate"):
+    assert {"db", "redis", "migrate", "app1", "app2", "jobs", "nginx"} <= set(services)
+    assert services["jobs"]["command"] == ["turfmap", "jobs", "work"]
+    for name in ("app1", "app2", "migrate", "jobs"):
         assert set(services[name]["environment"]) <= known, name
         assert services[name]["build"]["dockerfile"] == "deploy/Dockerfile"
     assert services["migrate"]["command"] == ["turfmap", "db", "upgrade"]

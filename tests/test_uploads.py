@@ -7,16 +7,17 @@ import io
 import re
 
 from tests.conftest import UK, services_of, snapshot
-from tests.workspace import SEAT_A, WARD_A, WARD_B, any_token, signed_in, token
+from tests.workspace import SEAT_A, WARD_A, WARD_B, any_token, followed_job, signed_in, token
 from turfmap.store.queries import get_set, need_history
 
 
 def public(app):
-    """Everything but the staged uploads (and their audit entries): what a preview
-    must leave alone."""
+    """Everything but the staged uploads (and their audit entries) and the jobs that
+    previewed them: what a preview must leave alone."""
     counts, checksum = snapshot(app)
     counts.pop("uploads")
     counts.pop("audit_events")
+    counts.pop("jobs")
     return counts, checksum
 
 
@@ -153,6 +154,13 @@ def active_generation(app, slug):
 
 
 def upload_boundaries(client, path, set_slug, filename=None, **fields):
+    """The dry run's page once its job is done (or the upload's own refusal)."""
+    return followed_job(
+        client.application, client, _post_boundaries(client, path, set_slug, filename, **fields)
+    )
+
+
+def _post_boundaries(client, path, set_slug, filename=None, **fields):
     return client.post(
         "/admin/boundaries",
         data={
@@ -175,7 +183,8 @@ def test_boundary_upload_dry_run_write_activate(workspace):
     assert "30 features" in html and "Dry run: nothing was written" in html
     assert public(workspace) == before
     write = re.search(r'action="(/admin/uploads/\d+/generation)"', html).group(1)
-    assert admin.post(write, data={"csrf_token": token(html)}).status_code == 302
+    written = followed_job(workspace, admin, admin.post(write, data={"csrf_token": token(html)}))
+    assert written.status_code == 200 and "INACTIVE" in written.get_data(as_text=True)
     listing = admin.get("/admin/boundaries").get_data(as_text=True)
     assert "/admin/generations/bradford-wards/1/activate" in listing
     assert active_generation(workspace, "bradford-wards") is None
@@ -193,7 +202,7 @@ def test_boundary_upload_dry_run_write_activate(workspace):
 
 def test_bad_boundary_uploads_are_named(workspace, tmp_path):
     admin = signed_in(workspace, "admin@x.org")
-    before = snapshot(workspace)
+    before, staged = public(workspace), snapshot(workspace)[0]["uploads"]
     broken = tmp_path / "broken.geojson"
     broken.write_text('{"type": "FeatureCollection", "features": [')
     response = upload_boundaries(admin, broken, "broken")
@@ -202,4 +211,5 @@ def test_bad_boundary_uploads_are_named(workspace, tmp_path):
     assert "broken.geojson" in text and "turfmap-upload" not in text
     shp = upload_boundaries(admin, broken, "broken", filename="wards.shp")
     assert shp.status_code == 400 and "as one .zip" in shp.get_data(as_text=True)
-    assert snapshot(workspace) == before
+    assert public(workspace) == before
+    assert snapshot(workspace)[0]["uploads"] == staged  # a refused file is not kept

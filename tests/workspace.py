@@ -92,3 +92,20 @@ def session_fields(app, set_slug="wards", code=WARD_A, **extra) -> dict:
         "accessibility": "Step-free meeting point",
     }
     return fields | extra
+
+
+def finish_jobs(app) -> int:
+    """Do every queued job now, as `turfmap jobs work --once` would."""
+    from turfmap.coordination.jobs import work
+
+    return work(services_of(app).db, once=True)
+
+
+def followed_job(app, client, response):
+    """A request that queued a job answers with a redirect to the job's page: do the
+    job, then give that page (what the admin sees when it is done); any other
+    answer as it was."""
+    if response.status_code != 302 or "/admin/jobs/" not in response.headers["Location"]:
+        return response
+    finish_jobs(app)
+    return client.get(response.headers["Location"])

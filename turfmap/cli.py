@@ -529,6 +529,24 @@ def simulate_command(set_slug, volunteers, mode, max_minutes, threshold, seed):
     click.echo(result.report())
 
 
+@main.group("jobs")
+def jobs_group():
+    """Long work asked for in the workspace (boundary files' dry runs and writes)."""
+
+
+@jobs_group.command("work")
+@click.option("--once", is_flag=True, help="Do the jobs queued now, then stop.")
+@click.option("--poll-seconds", type=click.FloatRange(0.1, 60), default=1.0, show_default=True)
+@with_appcontext
+def jobs_work(once, poll_seconds):
+    """Take queued jobs and do them, one at a time, until stopped (run one or more
+    beside the web servers when TURFMAP_JOBS=worker)."""
+    from turfmap.coordination.jobs import work
+
+    done = work(_database(), once=once, poll_seconds=poll_seconds)
+    click.echo(f"{done} job(s) done")
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option(

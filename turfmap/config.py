@@ -285,6 +285,14 @@ SETTINGS: tuple[Setting, ...] = (
         "within a second (polling stays underneath); `0` to poll only",
     ),
     Setting(
+        "TURFMAP_JOBS",
+        "web",
+        _choice("web", "worker"),
+        "who does long work asked for in the workspace (a boundary file's dry run and "
+        "write): `web`, a thread of the web worker that took the request; `worker`, only "
+        "`turfmap jobs work` processes (production: run one beside the web servers)",
+    ),
+    Setting(
         "TURFMAP_ROUTER_URL",
         None,
         _text,

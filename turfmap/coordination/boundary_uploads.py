@@ -15,7 +15,7 @@ from turfmap.pipeline.boundaries import BoundaryOptions, import_boundaries
 from turfmap.store.db import Database
 from turfmap.store.models import Upload
 
-__all__ = ["BoundaryOptions", "check_filename", "dry_run", "write_generation"]
+__all__ = ["BoundaryOptions", "check_filename", "dry_run", "stage_upload", "write_generation"]
 SUFFIXES = (".geojson", ".json", ".topojson", ".gpkg", ".zip")
 
 
@@ -37,56 +37,66 @@ def check_filename(filename: str) -> str:
     return suffix
 
 
-def dry_run(
-    db: Database,
+def stage_upload(
+    session,
     actor: Actor,
     *,
     filename: str,
     data: bytes,
     options: BoundaryOptions,
     retention_hours: float = DEFAULT_RETENTION_HOURS,
-) -> tuple[ImportReport, Upload]:
-    """The dry-run report and the staged upload to confirm (nothing public changes)."""
+) -> Upload:
+    """Keep the uploaded file for its dry run and its write (checked for what can
+    be told without reading it: the admin's right, its name, that it is not empty)."""
     require_admin(actor)
+    check_filename(filename)
     if not data:
         raise InputError(f"{filename}: the file is empty")
-    options = replace(options, commit=False)
-    report = _run(db, actor, filename, data, options)
-    with db.transaction() as session:
-        upload = stage(
-            session,
-            actor,
-            kind="boundaries",
-            set_slug=options.set_slug,
-            filename=filename,
-            data=data,
-            retention_hours=retention_hours,
-        )
-        upload.options = asdict(options)
-    return report, upload
+    upload = stage(
+        session,
+        actor,
+        kind="boundaries",
+        set_slug=options.set_slug,
+        filename=filename,
+        data=data,
+        retention_hours=retention_hours,
+    )
+    upload.options = asdict(replace(options, commit=False))
+    return upload
 
 
-def write_generation(db: Database, actor: Actor, upload_id: int) -> ImportReport:
+def dry_run(db: Database, actor: Actor, upload_id: int, on_note=None) -> ImportReport:
+    """The dry-run report of a staged file (nothing public changes)."""
+    return _run_staged(db, actor, upload_id, commit=False, on_note=on_note)
+
+
+def write_generation(db: Database, actor: Actor, upload_id: int, on_note=None) -> ImportReport:
     """Write the previewed file as a new inactive generation."""
-    require_admin(actor)
-    with db.session() as session:
-        upload = get_upload(session, actor, upload_id, "boundaries")
-        filename, data, options = upload.filename, upload.content, dict(upload.options)
-    options["commit"] = True
-    report = _run(db, actor, filename, data, BoundaryOptions(**options))
+    report = _run_staged(db, actor, upload_id, commit=True, on_note=on_note)
     with db.transaction() as session:
         upload = get_upload(session, actor, upload_id, "boundaries")
         finished(upload)
     return report
 
 
-def _run(db, actor, filename, data, options) -> ImportReport:
+def _run_staged(db, actor, upload_id: int, *, commit: bool, on_note) -> ImportReport:
+    require_admin(actor)
+    with db.session() as session:
+        upload = get_upload(session, actor, upload_id, "boundaries")
+        filename, data, options = upload.filename, upload.content, dict(upload.options)
+    options["commit"] = commit
+    return _run(db, actor, filename, data, BoundaryOptions(**options), on_note)
+
+
+def _run(db, actor, filename, data, options, on_note=None) -> ImportReport:
     suffix = check_filename(filename)
     with tempfile.TemporaryDirectory(prefix="turfmap-upload-") as folder:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(data)
         try:
-            return import_boundaries(db, path, options, actor=actor.email, source=filename)
+            return import_boundaries(
+                db, path, options, actor=actor.email, source=filename, on_note=on_note
+            )
         except InputError as error:
             # Name the file as the admin knows it, not the temporary copy.
             raise InputError(error.message.replace(str(path), filename)) from None

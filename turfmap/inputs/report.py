@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,9 +23,13 @@ class ImportReport:
     started_at: datetime = field(default_factory=utcnow)
     # Who ran it: the web passes the signed-in user; anything else came from a shell.
     actor: str = field(default_factory=lambda: f"cli:{getpass.getuser()}")
+    # Told each line as it is noted: a job shows the report growing (coordination/jobs.py).
+    on_note: Callable[[str], object] | None = field(default=None, repr=False, compare=False)
 
     def note(self, line: str) -> None:
         self.lines.append(line)
+        if self.on_note is not None:
+            self.on_note(line)
 
     def render(self) -> str:
         head = f"{self.kind} import from {self.source}"

@@ -73,10 +73,12 @@ def import_boundaries(
     *,
     actor: str | None = None,
     source: str | None = None,
+    on_note=None,
 ) -> ImportReport:
     """Dry run, or with ``options.commit`` a new inactive generation. ``source`` names
-    the file in the report when ``path`` is a temporary copy (an upload)."""
-    report = ImportReport("boundaries", source or str(path), options.set_slug)
+    the file in the report when ``path`` is a temporary copy (an upload); ``on_note``
+    hears each line of the report as it is written."""
+    report = ImportReport("boundaries", source or str(path), options.set_slug, on_note=on_note)
     if actor:
         report.actor = actor
     with db.session() as session:

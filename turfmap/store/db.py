@@ -17,6 +17,7 @@ from turfmap.config import PROJECT_ROOT
 from turfmap.store import versions
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+SQLITE_TIMEOUT_SECONDS = 30  # how long a SQLite write waits for another to finish
 
 
 def make_engine(
@@ -32,7 +33,7 @@ def make_engine(
         path = url.split("///", 1)[-1]
         if path and path != ":memory:" and url.count("/") >= 3:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        connect_args["timeout"] = 30
+        connect_args["timeout"] = SQLITE_TIMEOUT_SECONDS
     elif schema:
         connect_args["options"] = f"-csearch_path={schema},public"
     engine = create_engine(url, connect_args=connect_args, pool_pre_ping=True)

@@ -382,6 +382,28 @@ class CrosswalkShare(Base):
     status: Mapped[str] = mapped_column(String(10))  # same | changed | new
 
 
+class Job(Base):
+    """Long work asked for on a page (a boundary file's dry run, writing its
+    generation), done outside the request by a job worker (coordination/jobs.py);
+    the page shows its progress, then its report or why it failed."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_status", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(200))  # who asked: the only one who sees it
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("uploads.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(10), default="queued")  # running|done|failed
+    progress: Mapped[str] = mapped_column(Text, default="")  # the report so far
+    result: Mapped[dict] = mapped_column(JSON, default=dict)
+    error: Mapped[str | None] = mapped_column(Text)
+    error_status: Mapped[int | None] = mapped_column(Integer)  # 400: the input; 500: ours
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 # The doorstep's tables live in their own module; importing it here registers them
 # on Base.metadata wherever the models are loaded.
 from turfmap.store import turf_models  # noqa: E402, F401

@@ -57,7 +57,12 @@ def parse_session_id(raw: str) -> tuple[int, int] | None:
 
 
 def install(app) -> None:
-    """Sign-in, CSRF on every form, and throttled sign-in attempts, for this app."""
+    """Sign-in, CSRF on every form, and throttled sign-in attempts, for this app; and
+    with TURFMAP_JOBS=web, the thread that does the jobs its pages queue."""
+    if app.config["TURFMAP_JOBS"] == "web":
+        from turfmap.coordination.jobs import InProcessWorker
+
+        app.extensions[JOB_THREAD] = InProcessWorker(app.extensions["turfmap"].db)
     manager = LoginManager(app)
     manager.login_view = "admin.login"
 
@@ -75,6 +80,15 @@ def install(app) -> None:
     csrf = CSRFProtect(app)
     for view in CSRF_EXEMPT:
         csrf.exempt(view)
+
+
+JOB_THREAD = "turfmap.jobs"  # app.extensions key: the in-process job worker, if any
+
+
+def job_thread():
+    """The thread that does queued jobs in this process (TURFMAP_JOBS=web), or None
+    when `turfmap jobs work` processes do them."""
+    return current_app.extensions.get(JOB_THREAD)
 
 
 def actor() -> Actor:

@@ -6,13 +6,14 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from turfmap.coordination import boundary_uploads
+from turfmap.coordination import boundary_uploads, jobs
 from turfmap.coordination.permissions import require_admin
 from turfmap.coordination.switch import review_switch, switch
+from turfmap.coordination.uploads import get_upload
 from turfmap.errors import InputError
 from turfmap.extensions import services
 from turfmap.store import generations
-from turfmap.web.admin import actor, admin
+from turfmap.web.admin import actor, admin, job_thread
 from turfmap.web.admin.forms import BoundaryUploadForm, TokenOnly
 from turfmap.web.clock import today
 
@@ -37,27 +38,60 @@ def boundaries():
         accept=bool(form.accept.data),
         max_unzipped_mb=current_app.config["TURFMAP_MAX_UNZIPPED_MB"],
     )
-    report, staged = boundary_uploads.dry_run(
-        services().db,
-        actor(),
-        filename=upload.filename or "",
-        data=upload.read(),
-        options=options,
-        retention_hours=current_app.config["TURFMAP_UPLOAD_RETENTION_HOURS"],
-    )
-    return render_template(
-        "admin/boundary_report.html", report=report, staged=staged, confirm=TokenOnly()
-    )
+    with services().db.transaction() as session:
+        staged = boundary_uploads.stage_upload(
+            session,
+            actor(),
+            filename=upload.filename or "",
+            data=upload.read(),
+            options=options,
+            retention_hours=current_app.config["TURFMAP_UPLOAD_RETENTION_HOURS"],
+        )
+        job = jobs.enqueue(session, actor(), "boundaries.dry_run", staged.id)
+    return _started(job.id)
 
 
 @admin.post("/uploads/<int:upload_id>/generation")
 @login_required
 def write_generation(upload_id: int):
+    require_admin(actor())
     if not TokenOnly().validate():
         abort(400)
-    report = boundary_uploads.write_generation(services().db, actor(), upload_id)
-    flash(report.lines[-1] if report.lines else "Generation written.")
-    return redirect(url_for("admin.boundaries"))
+    with services().db.transaction() as session:
+        get_upload(session, actor(), upload_id, "boundaries")  # still there, still theirs
+        job = jobs.enqueue(session, actor(), "boundaries.write", upload_id)
+    return _started(job.id)
+
+
+@admin.get("/jobs/<int:job_id>")
+@login_required
+def job_page(job_id: int):
+    """The job's progress while it runs (the page reloads itself), then its report,
+    or why it failed (with that failure's status: 400 when the file was refused)."""
+    with services().db.session() as session:
+        job, upload = jobs.get_job(session, actor(), job_id)
+    status = job.error_status if job.status == "failed" else 200
+    return render_template(
+        "admin/job.html", job=job, upload=upload, confirm=TokenOnly(), waiting=_waiting(job)
+    ), status
+
+
+def _started(job_id: int):
+    worker = job_thread()
+    if worker is not None:
+        worker.kick()
+    return redirect(url_for("admin.job_page", job_id=job_id))
+
+
+def _waiting(job) -> str | None:
+    """What the page says while the job is not over."""
+    if job.status == "queued":
+        if job_thread() is None:
+            return "Waiting for a job worker (`turfmap jobs work`) to take it."
+        return "Waiting to start."
+    if job.status == "running":
+        return "Working on it: the report so far is below."
+    return None
 
 
 @admin.get("/generations/<set_slug>/<int:number>/activate")
