@@ -12,7 +12,7 @@ from contextlib import ExitStack
 
 import pytest
 
-from tests.conftest import Backend
+from tests.conftest import Backend, _postgres_url
 from tests.servers import (
     STRONG_KEY,
     gunicorn,
@@ -35,11 +35,10 @@ def fetch(url: str, **headers: str) -> tuple[int, dict, bytes]:
         return error.code, dict(error.headers), error.read()
 
 
-def test_nginx_in_front_of_two_servers(tmp_path):
-    """On SQLite: what nginx does does not depend on the database (two servers on
-    PostGIS: test_surge.py)."""
+def test_nginx_in_front_of_two_servers():
+    """On PostGIS, as production runs."""
     with ExitStack() as stack:
-        url = stack.enter_context(subprocess_database(Backend("sqlite", str(tmp_path))))
+        url = stack.enter_context(subprocess_database(Backend("postgis", _postgres_url())))
         stack.enter_context(loaded(url))
         env = production_env(
             url,
