@@ -157,8 +157,11 @@ def _load(base: str, stop: threading.Event, results: dict) -> None:
         lat, lon = 45.45 + rng.random() * 0.15, -73.75 + rng.random() * 0.2
         status, _, body = get(f"{base}/api/v1/recommend?lat={lat:.4f}&lon={lon:.4f}")
         results["recommend"].append((time.monotonic(), status))
-        if status == 200 and rng.random() < 0.3:
-            token = json.loads(body)["recommendations"][0]["commit_token"]
+        # Every district near may be full (Montreal's estimated capacities are small):
+        # then the answer has its own district but nothing to recommend.
+        offered = json.loads(body)["recommendations"] if status == 200 else []
+        if offered and rng.random() < 0.3:
+            token = offered[0]["commit_token"]
             answer = post_json(f"{base}/api/v1/commitments", json.dumps({"token": token}).encode())
             results["commit"].append((time.monotonic(), answer[0], answer[1].get("Retry-After")))
 
