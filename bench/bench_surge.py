@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.common import UK, load_uk_seats
+from bench.common import load_uk_results, load_uk_seats
 
 REDIS_URL = os.environ.get("TURFMAP_BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 SEARCHES = 400
@@ -122,7 +122,6 @@ def lua_list(items) -> str:
 def load(url: str) -> list[int]:
     """The UK seats and GE2024 into the database at ``url``; SESSIONS open sessions
     (ids returned) spread over the seats, each with room for every RSVP."""
-    from turfmap.pipeline.results import import_results
     from turfmap.store import db as store_db
     from turfmap.store.models import CanvassSession, District
     from turfmap.store.queries import active_districts, get_set
@@ -131,13 +130,7 @@ def load(url: str) -> list[int]:
     database.init(url)
     store_db.upgrade(database.engine)
     load_uk_seats(database)
-    import_results(
-        database,
-        UK / "HoC-GE2024-results-by-constituency.csv",
-        set_slug="westminster-2024",
-        target_party="Lab",
-        commit=True,
-    )
+    load_uk_results(database)
     start = datetime.now(UTC) + timedelta(days=1)
     with database.transaction() as session:
         set_id = get_set(session, "westminster-2024").id

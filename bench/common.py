@@ -120,15 +120,20 @@ def load_uk_seats(database) -> None:
 @contextmanager
 def uk_database(backend: str = "sqlite"):
     """A fresh database with the UK 2024 seats active and GE2024 results loaded."""
-    from turfmap.pipeline.results import import_results
-
     with fresh_database(backend) as database:
         load_uk_seats(database)
-        import_results(
-            database,
-            UK / "HoC-GE2024-results-by-constituency.csv",
-            set_slug="westminster-2024",
-            target_party="Lab",
-            commit=True,
-        )
+        load_uk_results(database)
         yield database
+
+
+def load_uk_results(database) -> None:
+    """GE2024's results on the active UK 2024 seats, seen from Labour."""
+    from turfmap.pipeline.results import import_results
+
+    import_results(
+        database,
+        UK / "HoC-GE2024-results-by-constituency.csv",
+        set_slug="westminster-2024",
+        target_party="Lab",
+        commit=True,
+    )

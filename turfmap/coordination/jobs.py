@@ -60,8 +60,9 @@ HANDLERS: dict[str, Callable[..., dict]] = {
 def enqueue(session, actor: Actor, kind: str, upload_id: int | None = None) -> Job:
     if kind not in HANDLERS:
         raise ValueError(f"no such job kind: {kind}")
-    job = Job(kind=kind, actor=actor.email, upload_id=upload_id, status="queued", progress="")
-    job.result = {}
+    job = Job(
+        kind=kind, actor=actor.email, upload_id=upload_id, status="queued", progress="", result={}
+    )
     session.add(job)
     session.flush()
     return job

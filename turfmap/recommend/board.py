@@ -347,5 +347,6 @@ class BoardHolder(Refreshing[NeedBoard]):
         if set(changes) != {versions.ACTIVITY} or not all(map(NeedBoard.applies, deltas)):
             return False
         applied = self.update(lambda board: board.apply(deltas), changes)
-        metrics.DELTAS.inc()
+        if applied:  # otherwise the next check rebuilds the board after all
+            metrics.DELTAS.inc()
         return applied

@@ -45,7 +45,7 @@ KIND_OF_TABLE = {
     "rsvps": ACTIVITY,
     "commitments": ACTIVITY,
 }
-PENDING, COMMITTED = "turfmap_versions_pending", "turfmap_versions_committed"
+PENDING = "turfmap_versions_pending"
 DELTAS = "turfmap_versions_deltas"
 # PostgreSQL refuses a NOTIFY payload of 8,000 bytes or more; past this the deltas
 # are left out and the listeners rebuild instead (a transaction of many writes).
@@ -110,11 +110,6 @@ def read_notice(payload: str) -> tuple[Changes, tuple[Delta, ...]]:
     return changes, tuple(tuple(delta) for delta in data.get("deltas", []))
 
 
-def committed(session: Session) -> Changes:
-    """What the session's last committed transaction moved."""
-    return session.info.get(COMMITTED, {})
-
-
 def install(sessions: sessionmaker, listeners: list[Listener], channel: str | None = None) -> None:
     """Make every session of ``sessions`` bump the versions of what it writes, and
     tell ``listeners`` after each commit that moved any; with a ``channel``
@@ -140,7 +135,6 @@ def install(sessions: sessionmaker, listeners: list[Listener], channel: str | No
             return
         changes = session.info.pop(PENDING, {})
         deltas = tuple(session.info.pop(DELTAS, ()))
-        session.info[COMMITTED] = changes
         if changes:
             for listener in listeners:
                 listener(changes, deltas)
