@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import gc
 import time
+from datetime import date
 
 import pytest
+from sqlalchemy import func, select
 
+from tests.conftest import load_montreal, services_of
+from turfmap.coordination.commitments import record_commitment
 from turfmap.extensions import services
+from turfmap.recommend.tokens import Granted
+from turfmap.store import versions
 from turfmap.store.db import Database
+from turfmap.store.models import Commitment
 from turfmap.store.refreshing import Refreshing
 
 
@@ -110,3 +117,79 @@ def test_a_worker_freezes_its_index_out_of_the_collectors_sight(uk_app):
         district = services().spatial.get().districts[0]
     assert gc.is_tracked(district) and gc.get_freeze_count() > 0
     assert not any(o is district for o in gc.get_objects())  # frozen: in no generation
+
+
+class CountedCommitments(Refreshing):
+    """A value like the need board: commitments counted at build, then by delta."""
+
+    def apply_deltas(self, changes, deltas):
+        return self.update(lambda value: value.update(count=value["count"] + len(deltas)), changes)
+
+
+@pytest.fixture
+def another_server(app, cli):
+    """(this worker's database, another server's, what the other's commits told)."""
+    load_montreal(cli)
+    other, told = Database(), []
+    other.init(app.config["TURFMAP_DATABASE_URL"], schema=app.config["TURFMAP_DATABASE_SCHEMA"])
+    other.on_change(lambda changes, deltas: told.append((changes, deltas)))
+    yield services_of(app).db, other, told
+    other.dispose()
+
+
+def commit_one(database: Database, nonce: str) -> None:
+    with database.transaction() as session:
+        record_commitment(session, Granted("mtl", "101", date(2026, 12, 4), nonce))
+
+
+def count_commitments(session) -> int:
+    return session.scalar(select(func.count()).select_from(Commitment))
+
+
+def following_activity(kind, db: Database, build) -> Refreshing:
+    """A value of ``kind`` (a Refreshing) that follows the versions and hears
+    commitments, checked only when told to."""
+    return kind(
+        db,
+        build=build,
+        token=lambda session, key: versions.read(session),
+        check_seconds=3600,
+        watch=frozenset({versions.ACTIVITY}),
+    )
+
+
+@pytest.mark.parametrize("backend", ["postgis"], indirect=True)
+def test_a_commit_made_while_a_value_is_built_is_counted_once(another_server):
+    """The versions and the rows a value is built from are read in one snapshot:
+    another server's commitment, committed between the two reads, is in neither,
+    so its delta, heard next, counts it once (read as they came, the build had it
+    already and the delta counted it again, for good: the versions agreed)."""
+    db, other, told = another_server
+
+    def build(session, key):
+        if not told:
+            commit_one(other, "mid-build")  # between the versions read and the rows read
+        return {"count": count_commitments(session)}
+
+    held = following_activity(CountedCommitments, db, build)
+    assert held.get() == {"count": 0}
+    held._heard(*told[0])  # as the listening thread hands it on
+    assert held.get() == {"count": 1}
+
+
+def test_a_change_heard_while_a_value_is_built_is_checked_for(another_server):
+    """A notice that arrives during a build that may have read too early to see
+    it is not forgotten when the build ends: the next use reads the versions."""
+    db, other, told = another_server
+    held: Refreshing
+
+    def build(session, key):
+        built = {"count": count_commitments(session)}
+        if not told:
+            commit_one(other, "heard-mid-build")
+            held._heard(told[0][0], ())  # a change that carries no delta: recheck
+        return built
+
+    held = following_activity(Refreshing, db, build)
+    assert held.get() == {"count": 0}
+    assert held.get() == {"count": 1}

@@ -104,6 +104,23 @@ class Database:
         return self._sessions()
 
     @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A session whose reads all see the store as of one moment: on PostgreSQL
+        a REPEATABLE READ, READ ONLY transaction, so that versions read first and
+        rows read after agree even while others commit (a value built from them
+        and then told of the next commit's delta counts that commit once, never
+        twice). SQLite's workers hear no other process's deltas, only tokens."""
+        with self.session() as session:
+            if self.engine.dialect.name == "postgresql":
+                session.connection(
+                    execution_options={
+                        "isolation_level": "REPEATABLE READ",
+                        "postgresql_readonly": True,
+                    }
+                )
+            yield session
+
+    @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: committed whole, or rolled back whole on any error."""
         with self.session() as session, session.begin():

@@ -64,7 +64,9 @@ class ChangeListener:
         """Start the thread in this process unless it runs already (cheap: a
         process id compared; called before each request)."""
         if self._pid == os.getpid() and self._thread is not None:
-            return
+            if self._thread.is_alive() or self._stop.is_set():
+                return
+            log.error("the listening thread had ended; starting it again")
         self._pid = os.getpid()
         self._stop.clear()
         self.connected.clear()
@@ -108,7 +110,16 @@ class ChangeListener:
                     except (ValueError, KeyError, TypeError):
                         log.warning("ignored a malformed notice: %.200r", notice.payload)
                         continue
-                    self._tell(changes, deltas)
+                    self._hand_on(changes, deltas)
                     metrics.NOTICES.inc()
                     if self._stop.is_set():
                         return
+
+    def _hand_on(self, changes, deltas) -> None:
+        # A listener's failure must not end this worker's hearing for good: it is
+        # logged, and everything is checked against the store on next use.
+        try:
+            self._tell(changes, deltas)
+        except Exception:
+            log.exception("a listener failed on a notice; everything will be checked")
+            self._tell(EVERYTHING, ())

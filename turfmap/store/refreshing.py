@@ -59,8 +59,13 @@ class Refreshing(Generic[T]):
         # Never checked: -inf, not 0, because time.monotonic() may start near 0
         # (it counts from boot) and a fresh machine would then look freshly checked.
         self._checked_at = -math.inf
+        self._rechecks = 0  # moved by every change heard, to catch one heard mid-build
         self._built_at: datetime | None = None
         self._unreachable_since: datetime | None = None
+        # Writes applied to the value out of order (a later version heard before an
+        # earlier one): their version moves, so that each is applied once however
+        # often or in whatever order it is told; emptied by every build.
+        self._ahead: set[frozenset] = set()
         self._watch = watch
         db.on_change(self._heard)
 
@@ -69,6 +74,7 @@ class Refreshing(Generic[T]):
         if self._value is not None and fresh and key == self._key:
             return self._value
         with self._lock:
+            rechecks = self._rechecks
             try:
                 built = self._refresh(key)
             except DBAPIError as error:
@@ -81,8 +87,11 @@ class Refreshing(Generic[T]):
             if built and self._after_build is not None:
                 self._after_build()
             # Checked, or failed to: either way ask again only after the interval,
-            # so a stopped database costs one attempt per interval, not one per request.
-            self._checked_at = time.monotonic()
+            # so a stopped database costs one attempt per interval, not one per
+            # request; unless a change was heard meanwhile, which the check may
+            # have read too early to see.
+            if self._rechecks == rechecks:
+                self._checked_at = time.monotonic()
             return self._value
 
     def held(self):
@@ -92,7 +101,7 @@ class Refreshing(Generic[T]):
         return self._token
 
     def _refresh(self, key: Hashable) -> bool:
-        with self._db.session() as session:
+        with self._db.snapshot() as session:
             token = self._token_of(session, key)
             stale = self._value is None or key != self._key or token != self._token
             if stale:
@@ -100,6 +109,7 @@ class Refreshing(Generic[T]):
                 self._value = self._build(session, key)
                 metrics.BUILDS.labels(self._name).observe(time.perf_counter() - started)
                 self._key, self._token = key, token
+                self._ahead.clear()
                 self._built_at = datetime.now(UTC)
         return stale
 
@@ -137,6 +147,7 @@ class Refreshing(Generic[T]):
         if not self._watch & changes.keys():
             return
         if not (deltas and self.apply_deltas(changes, deltas)):
+            self._rechecks += 1
             self._checked_at = -math.inf
 
     def apply_deltas(self, changes: dict, deltas: tuple) -> bool:
@@ -147,6 +158,7 @@ class Refreshing(Generic[T]):
     def recheck(self) -> None:
         """Read the token on next use (after a write this process made)."""
         with self._lock:
+            self._rechecks += 1
             self._checked_at = -math.inf
 
     def invalidate(self) -> None:
@@ -159,22 +171,51 @@ class Refreshing(Generic[T]):
         worker's next answer shows it at once, without a rebuild; True if the value
         now holds exactly what the store held after that write.
 
-        ``changes`` is what that write's transaction moved (store.versions). Where
-        it starts exactly at the versions this value was built at, nobody else
-        wrote in between, and the value, with the change applied, is as good as a
-        rebuild: its token moves on with it. Where the value already has the write
-        (rebuilt since the commit, or told twice), the change is not applied again.
-        Otherwise the change is applied and the next check rebuilds. No database is
-        asked here, so a write that was stored is never reported as failed."""
+        ``changes`` is what that write's transaction moved (store.versions); each
+        write is told twice in the writer's process (at its commit and again
+        through LISTEN) and in any order with other servers' writes, so the
+        versions decide. Where the value already has the write (its versions are
+        past it, or it was applied out of order before), nothing is applied again.
+        Where the write starts exactly at the versions the value holds, the value
+        with the change applied is as good as a rebuild: its token moves on, past
+        any out-of-order writes this one joins up with. Otherwise (a write in
+        between not yet heard) the change is applied at once and the next check
+        rebuilds. No database is asked here, so a write that was stored is never
+        reported as failed.
+
+        >>> from types import SimpleNamespace
+        >>> held = Refreshing(SimpleNamespace(on_change=lambda _: None), build=None, token=None)
+        >>> held._value, held._token = [], {"activity": 5}
+        >>> add = lambda n: (lambda value: value.append(n))
+        >>> held.update(add(7), {"activity": (6, 7)})  # 5 -> 6 not heard yet
+        False
+        >>> held.update(add(6), {"activity": (5, 6)}), held._token
+        (True, {'activity': 7})
+        >>> held.update(add(7), {"activity": (6, 7)}), held._value  # told again
+        (True, [7, 6])
+        """
         with self._lock:
             if self._value is None:
                 return False
             held = self._token if isinstance(self._token, dict) else None
             moved = {k: v for k, v in (changes or {}).items() if held and k in held}
-            if moved and all(held[k] >= after for k, (_, after) in moved.items()):
-                return True  # rebuilt since: the value has it already
+            if not moved:
+                change(self._value)
+                return False
+            if all(held[k] >= after for k, (_, after) in moved.items()):
+                return True  # rebuilt since, or applied in order before
+            write = frozenset((k, before, after) for k, (before, after) in moved.items())
+            if write in self._ahead:
+                return False  # applied out of order before; still a gap below it
             change(self._value)
-            if moved and all(held[k] == before for k, (before, _) in moved.items()):
-                self._token = held | {k: after for k, (_, after) in moved.items()}
-                return True
-            return False
+            if any(held[k] != before for k, (before, _) in moved.items()):
+                self._ahead.add(write)
+                return False
+            self._token = held = held | {k: after for k, (_, after) in moved.items()}
+            joined = True
+            while joined:  # writes applied early that now follow on from the token
+                joined = next((w for w in self._ahead if all(held[k] == b for k, b, _ in w)), None)
+                if joined:
+                    self._ahead.discard(joined)
+                    self._token = held = held | {k: after for k, _, after in joined}
+            return True
