@@ -9,12 +9,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from turfmap.errors import InputError, SourceUnavailable
+from turfmap.errors import InputError
 from turfmap.recommend.board import DistrictNeed, NeedBoard
 from turfmap.recommend.ranking import MIN_REMAINING, Constraints, explain, rank
 from turfmap.spatial.index import Reach, SpatialIndex
 from turfmap.travel.estimate import fewest_minutes, max_metres, travel_factor, walking_minutes
-from turfmap.travel.router import EstimateRouter, Router
+from turfmap.travel.router import Router, minutes_or_estimate
 
 MAX_CANDIDATES = 60  # districts sent to a real router at most
 FIRST_ROUND = 7  # districts measured beyond the limit in the first round
@@ -210,16 +210,12 @@ class Trip(NamedTuple):
 
 
 def _trip(router: Router, found: Reach, mode: str) -> Trip:
-    """Minutes from the router; if it fails, the estimate is used and the note
-    says so (never silently). Only a real router is told where the districts are."""
-    start = (found.lon, found.lat)
+    """Minutes from the router; if it fails, the estimate, and the note says so.
+    (The districts' points are worked out only for a real router.)"""
     targets = found.points() if router.name != "estimate" else []
-    source, failure = router.name, None
-    try:
-        minutes = router.minutes(start, targets, found.metres, mode)
-    except SourceUnavailable as exc:
-        minutes = EstimateRouter().minutes(start, targets, found.metres, mode)
-        source, failure = "estimate", exc.message
+    minutes, source, failure = minutes_or_estimate(
+        router, (found.lon, found.lat), targets, found.metres, mode
+    )
     minutes = [
         0.0 if metres == 0 else math.nan if travel is None else travel
         for metres, travel in zip(found.metres, minutes, strict=True)

@@ -91,5 +91,21 @@ def _json_or_empty(error) -> dict:
         return {}
 
 
+def minutes_or_estimate(
+    router: Router, origin: Point, targets: Sequence[Point], metres: Sequence[float], mode: str
+) -> tuple[list[float | None], str, str | None]:
+    """(minutes to each target, their source, why the estimate stood in if it did):
+    the router's answer, or where it fails the estimate, said so, never silently.
+    Only a real router is told where the targets are (it may be given none).
+
+    >>> minutes_or_estimate(EstimateRouter(), (0.0, 51.5), [], [1000.0], "walk")[1:]
+    ('estimate', None)
+    """
+    try:
+        return router.minutes(origin, targets, metres, mode), router.name, None
+    except SourceUnavailable as exc:
+        return EstimateRouter().minutes(origin, [], metres, mode), "estimate", exc.message
+
+
 def make_router(url: str | None) -> Router:
     return OsrmRouter(url) if url else EstimateRouter()

@@ -7,15 +7,101 @@ from datetime import UTC, datetime
 
 from flask import current_app
 
+from turfmap import lookup
 from turfmap.coordination import sessions as canvassing
 from turfmap.coordination.session_fields import EMAIL_MAX, VOLUNTEER_CONTACT, volunteer_contact
-from turfmap.errors import InputError
+from turfmap.errors import InputError, shown
 from turfmap.extensions import services
-from turfmap.web import schemas
-from turfmap.web.api import api
-from turfmap.web.declare import Operation, declared, path_integer, text
+from turfmap.postcode import TYPED_POSTCODE
+from turfmap.recommend import nearby
+from turfmap.recommend.service import Origin
+from turfmap.web import params, schemas
+from turfmap.web.api import KEY, api
+from turfmap.web.api_volunteer import MODE
+from turfmap.web.clock import board
+from turfmap.web.declare import (
+    Operation,
+    Param,
+    declared,
+    flag,
+    integer,
+    number,
+    path_integer,
+    text,
+)
 from turfmap.web.guard import DATABASE_INT_MAX
 from turfmap.web.ratelimit import client, limits
+
+# near=: a postcode, or a point as "lat,lon" (what a phone's location gives). The
+# document's pattern takes exactly the points on Earth; the reader takes any pair of
+# numbers first, so that one off the Earth is told so.
+_LAT = r"-?(?:90(?:\.0+)?|[1-8]?[0-9](?:\.[0-9]+)?)"
+_LON = r"-?(?:180(?:\.0+)?|(?:1[0-7][0-9]|[1-9]?[0-9])(?:\.[0-9]+)?)"
+NEAR_FORM = re.compile(f"{TYPED_POSTCODE.pattern}|^ *{_LAT} *, *{_LON} *$")
+_NUMBERS = re.compile(r"^ *(-?[0-9]+(?:\.[0-9]+)?) *, *(-?[0-9]+(?:\.[0-9]+)?) *$")
+NEAR_EXPECTED = "a postcode (AB10 1XG) or a point as lat,lon (57.1437,-2.0981)"
+
+
+def _near(values) -> Origin:
+    raw = params.text(values, "near", required=True, max_length=40, expected=NEAR_EXPECTED)
+    numbers = _NUMBERS.match(raw)
+    if numbers is not None:
+        lat, lon = float(numbers[1]), float(numbers[2])
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise InputError(
+                f"near={shown(raw)} is not a point on Earth: latitude goes from -90 to 90 "
+                "and longitude from -180 to 180 (lat,lon)"
+            )
+        return Origin(lon, lat)
+    if not TYPED_POSTCODE.search(raw):
+        raise InputError(f"near={shown(raw)} is not {NEAR_EXPECTED}")
+    with services().reads.session() as session:
+        postcode, found = lookup.postcode_location(session, raw)
+    return Origin(found.lon, found.lat, postcode)
+
+
+NEAR = Param(
+    "near",
+    {"type": "string", "minLength": 1, "maxLength": 40, "pattern": NEAR_FORM.pattern},
+    _near,
+    True,
+    description="where the volunteer starts: a UK postcode, or a point as lat,lon",
+    example="57.1437,-2.0981",
+)
+NEARBY = Operation(
+    "Approved sessions with a free place near a postcode or point, the quickest to "
+    "reach first: each with its district, places, and travel (straight-line distance "
+    "and minutes, the router's or the estimate's, as travel_source says)",
+    schemas.ref("NearbySessions"),
+    query=(
+        NEAR,
+        number(
+            "within_km",
+            *nearby.WITHIN_KM_RANGE,
+            default=nearby.DEFAULT_WITHIN_KM,
+            description="how far the meeting point may be, in a straight line",
+        ),
+        integer(
+            "days",
+            *nearby.DAYS_RANGE,
+            default=nearby.DEFAULT_DAYS,
+            description="only sessions starting within this many days",
+        ),
+        integer("limit", 1, 100, default=20),
+        MODE,
+        flag("short_walks", description="only sessions with short walks"),
+        text("set", max_length=64, pattern=KEY, description="only this boundary set's sessions"),
+    ),
+    errors={404: "Unknown postcode or set"},
+)
+
+
+@api.get("/sessions")
+@declared(NEARBY)
+def sessions_near(near, within_km, days, limit, mode, short_walks, set):
+    window = nearby.Window(within_km, days, limit, mode, short_walks, set)
+    return nearby.sessions_near(board(), services().router, near, window, datetime.now(UTC))
+
 
 SESSION_ID = path_integer("session_id", DATABASE_INT_MAX, example=1)
 NO_SESSION = {404: "No approved session with this id"}

@@ -240,6 +240,43 @@ RECOMMENDATION = record(
         "note": nullable(STRING),
     }
 )
+# GET /api/v1/sessions?near=: sessions as their own page shows them, with the trip.
+NEARBY_SESSION = {
+    "allOf": [
+        ref("Session"),
+        record(
+            {
+                "travel": record(
+                    {
+                        "straight_line_km": NUMBER,
+                        "minutes": {
+                            **nullable(INTEGER),
+                            "description": "door to door, from travel_source; null where "
+                            "the router found no route",
+                        },
+                    }
+                ),
+                "page": STRING,
+            }
+        ),
+    ]
+}
+NEARBY_SESSIONS = record(
+    {
+        "origin": record({"lat": NUMBER, "lon": NUMBER, "postcode": nullable(STRING)}),
+        "within_km": NUMBER,
+        "from": TIME,
+        "until": TIME,
+        "mode": STRING,
+        "travel_source": {
+            "type": "string",
+            "description": "'estimate' (from the straight-line distance, by mode) or the router",
+        },
+        "note": nullable(STRING),
+        "count": INTEGER,
+        "sessions": listing(NEARBY_SESSION),
+    }
+)
 
 MAP_PROPERTIES = record(
     {
@@ -291,6 +328,7 @@ COMPONENTS = {
     "Recommended": RECOMMENDED,
     "Home": HOME,
     "Recommendation": RECOMMENDATION,
+    "NearbySessions": NEARBY_SESSIONS,
     "Geometry": GEOMETRY,
 }
 
