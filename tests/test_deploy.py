@@ -85,9 +85,10 @@ def test_nginx_in_front_of_two_servers():
 
 
 def test_the_container_files_name_only_real_settings():
-    """compose.yaml and the Dockerfile (not built here: this machine has no Docker
-    daemon) set only variables turfmap, gunicorn.conf.py, numba or prometheus_client
-    read, so a renamed setting cannot leave them quietly wrong."""
+    """compose.yaml and the Dockerfile set only variables turfmap, gunicorn.conf.py,
+    numba or prometheus_client read, so a renamed setting cannot leave them quietly
+    wrong. (The image is built by hand: no container registry is reachable here;
+    README, "Several servers".)"""
     import yaml
 
     from turfmap.config import PROJECT_ROOT, SETTINGS
@@ -113,5 +114,16 @@ def test_the_container_files_name_only_real_settings():
     set_there = set(re.findall(r"^\s+([A-Z_]+)=", dockerfile, re.M))
     assert set_there and set_there <= known
     assert "USER turfmap" in dockerfile and "deploy/gunicorn.conf.py" in dockerfile
+    # Every folder the package reads beside itself is in the image (data/ was not,
+    # and an import in the container stopped at the missing land outline), but for
+    # instance/ (the development database) and the download cache.
+    copied = set(re.findall(r"^COPY (\w+) ", dockerfile, re.M))
+    beside = {
+        folder
+        for source in (PROJECT_ROOT / "turfmap").rglob("*.py")
+        for folder in re.findall(r'PROJECT_ROOT / "(\w+)"', source.read_text())
+    }
+    assert beside - {"instance"} <= copied and {"data", "migrations", "static"} <= beside
+    assert "data/cache" in (PROJECT_ROOT / ".dockerignore").read_text().split()
     gunicorn_conf = (deploy / "gunicorn.conf.py").read_text()
     assert "TURFMAP_BIND" in gunicorn_conf and "TURFMAP_WORKERS" in gunicorn_conf
