@@ -6,6 +6,7 @@ spreadsheet runs, a walk sheet, and the need falling as doors are knocked."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -173,6 +174,36 @@ def test_a_walk_link_grants_its_turf_and_stores_each_outcome_once(world):
     assert page.status_code == 200 and "Doors in walking order" in page.get_data(as_text=True)
     sheet = client.get(f"/walk/{link}/sheet.pdf")
     assert sheet.status_code == 200 and sheet.data.startswith(b"%PDF")
+
+
+def test_the_same_outcomes_sent_twice_at_once_are_stored_once(world):
+    """A phone back online can fire its upload twice; the two requests race. Each
+    answers 200, and every outcome is stored exactly once (on PostGIS the second
+    once collided with the first's rows: a 500 and a walk page stuck waiting)."""
+    link = walk_link(world)
+    doors = [
+        d["id"] for d in world.test_client().get(f"/walk/{link}/turf.json").get_json()["doors"]
+    ]
+    before = stored_outcomes(world)
+    for round_ in range(5):
+        batch = [outcome(d, "not_in") for d in doors[round_ * 2 : round_ * 2 + 2]]
+        ready, answers = threading.Barrier(2), []
+
+        def send(batch=batch, ready=ready, answers=answers):
+            client = world.test_client()
+            ready.wait()
+            answer = client.post(f"/walk/{link}/outcomes", json={"outcomes": batch})
+            answers.append((answer.status_code, answer.get_json()))
+
+        senders = [threading.Thread(target=send) for _ in range(2)]
+        for sender in senders:
+            sender.start()
+        for sender in senders:
+            sender.join()
+        assert [status for status, _ in answers] == [200, 200], answers
+        stored = [i for _, body in answers for i in body["stored"]]
+        assert sorted(stored) == sorted(o["id"] for o in batch)  # once, by one of them
+    assert stored_outcomes(world) == before + 10
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from turfmap.coordination import audit
 from turfmap.coordination.permissions import Actor, require_district
@@ -206,6 +206,10 @@ def record_outcomes(session, walk: Walk, items: list, now: datetime, tz: str) ->
     ids = [p["id"] for p in parsed]
     if len(set(ids)) != len(ids):
         raise InputError("outcomes: the same id appears twice in one upload")
+    # The turf's row is locked first (a row lock on PostgreSQL, the write lock on
+    # SQLite): a phone back online may send the same outcomes twice at once, and the
+    # second upload must find the first's rows, not collide with them.
+    session.execute(update(Turf).where(Turf.id == turf.id).values(status=Turf.status))
     seen = set(session.scalars(select(DoorOutcome.id).where(DoorOutcome.id.in_(ids))))
     fresh = [p for p in parsed if p["id"] not in seen]
     for p in fresh:
