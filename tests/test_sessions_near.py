@@ -89,6 +89,7 @@ def test_open_sessions_near_a_point_quickest_first(montreal):
     assert listed(client, f"{at}&within_km=2") == [near]
     assert listed(client, f"{at}&short_walks=1") == [far]
     assert listed(client, f"{at}&limit=1") == [near]
+    assert client.get(f"/api/v1/sessions?{at}&limit=1").get_json()["count"] == 2
     assert listed(client, f"{at}&set=mtl") == [near, far]
 
 

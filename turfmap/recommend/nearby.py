@@ -28,7 +28,8 @@ WITHIN_KM_RANGE = (0.5, 500.0)
 DEFAULT_WITHIN_KM = 50.0
 DAYS_RANGE = (1, 120)
 DEFAULT_DAYS = 14
-MAX_ROUTED = 60  # the nearest sessions sent to a real router at most
+MAX_LISTED = 50  # sessions in one answer at most (the API's limit)
+MAX_ROUTED = 60  # the nearest sessions sent to a real router at most: more than listed
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,8 @@ def sessions_near(board: NeedBoard, router: Router, origin, window: Window, now:
     metres = metres_from(
         origin.lon, origin.lat, [s.lon for _, s in offered], [s.lat for _, s in offered]
     )
-    near = [i for i in np.argsort(metres, kind="stable") if metres[i] <= window.within_km * 1000]
-    near = near[:MAX_ROUTED]
+    within = [i for i in np.argsort(metres, kind="stable") if metres[i] <= window.within_km * 1000]
+    near = within[:MAX_ROUTED]  # a real router is asked once, for the nearest only
     targets = [(offered[i][1].lon, offered[i][1].lat) for i in near]
     minutes, source, failure = minutes_or_estimate(
         router, (origin.lon, origin.lat), targets, [float(metres[i]) for i in near], window.mode
@@ -113,7 +114,7 @@ def sessions_near(board: NeedBoard, router: Router, origin, window: Window, now:
         "mode": window.mode,
         "travel_source": source,
         "note": f"Travel times are estimates: {failure}" if failure else None,
-        "count": len(rows),
+        "count": len(within),
         "sessions": rows[: window.limit],
     }
 

@@ -87,7 +87,7 @@ NEARBY = Operation(
             default=nearby.DEFAULT_DAYS,
             description="only sessions starting within this many days",
         ),
-        integer("limit", 1, 100, default=20),
+        integer("limit", 1, nearby.MAX_LISTED, default=20),
         MODE,
         flag("short_walks", description="only sessions with short walks"),
         text("set", max_length=64, pattern=KEY, description="only this boundary set's sessions"),

@@ -273,7 +273,10 @@ NEARBY_SESSIONS = record(
             "description": "'estimate' (from the straight-line distance, by mode) or the router",
         },
         "note": nullable(STRING),
-        "count": INTEGER,
+        "count": {
+            **INTEGER,
+            "description": "open sessions within reach, of which `limit` are listed",
+        },
         "sessions": listing(NEARBY_SESSION),
     }
 )
